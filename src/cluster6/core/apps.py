@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "cluster6.core"
+    label = "core"
+    verbose_name = "Core"

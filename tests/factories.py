@@ -1,0 +1,152 @@
+"""Factories for test data (factory_boy). Use these, not Model.objects.create, in tests."""
+
+from __future__ import annotations
+
+import factory
+from factory.django import DjangoModelFactory
+
+from cluster6.accounts.constants import Role
+from cluster6.accounts.models import Membership, User
+from cluster6.infra.constants import OperatorType
+from cluster6.infra.models import GridProject, GridServiceArea
+from cluster6.registry.constants import EmissionSource, OrganisationKind, Sector
+from cluster6.registry.models import EmissionRecord, Municipality, Organisation, ProductionLocation, Province
+
+
+class ProvinceFactory(DjangoModelFactory):
+    class Meta:
+        model = Province
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"PV{20 + n % 80:02d}")
+    name = factory.LazyAttribute(lambda o: f"Provincie {o.code}")
+
+
+class MunicipalityFactory(DjangoModelFactory):
+    class Meta:
+        model = Municipality
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"GM{n % 10000:04d}")
+    name = factory.LazyAttribute(lambda o: f"Gemeente {o.code}")
+    province = factory.SubFactory(ProvinceFactory)
+
+
+class OrganisationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Bedrijf {n} B.V.")
+    kind = OrganisationKind.COMPANY
+    kvk_number = factory.Sequence(lambda n: f"{10000000 + n}")
+
+
+class GridOperatorFactory(OrganisationFactory):
+    name = factory.Sequence(lambda n: f"Netbeheerder {n}")
+    kind = OrganisationKind.GRID_OPERATOR
+    kvk_number = ""
+
+
+class ProvinceOrganisationFactory(OrganisationFactory):
+    name = factory.LazyAttribute(lambda o: f"Provincie {o.province.name}")
+    kind = OrganisationKind.PROVINCE
+    kvk_number = ""
+    province = factory.SubFactory(ProvinceFactory)
+
+
+class GridServiceAreaFactory(DjangoModelFactory):
+    class Meta:
+        model = GridServiceArea
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"AREA{n}")
+    name = factory.LazyAttribute(lambda o: f"Station {o.code}")
+    operator_type = OperatorType.RNB
+    existing_capacity_withdrawal_mw = 100.0
+    queue_withdrawal_mw = 20.0
+    queue_requests_withdrawal = 10
+    congestion_end_withdrawal_rnb = 2029
+
+    @factory.post_generation
+    def operators(self, create: bool, extracted: list[Organisation] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.operators.set(extracted)
+
+
+class GridProjectFactory(DjangoModelFactory):
+    class Meta:
+        model = GridProject
+
+    area = factory.SubFactory(GridServiceAreaFactory)
+    name = factory.Sequence(lambda n: f"Versterking {n}")
+    operator_type = OperatorType.RNB
+    completion_year = 2029
+
+
+class ProductionLocationFactory(DjangoModelFactory):
+    class Meta:
+        model = ProductionLocation
+
+    name = factory.Sequence(lambda n: f"Locatie {n}")
+    operator = factory.SubFactory(OrganisationFactory)
+    province = factory.SubFactory(ProvinceFactory)
+    municipality = factory.LazyAttribute(lambda o: MunicipalityFactory(province=o.province))
+    sector = Sector.FOOD
+    is_ets = True
+    latitude = 52.0
+    longitude = 5.5
+    cluster_derived = 6
+
+
+class EmissionRecordFactory(DjangoModelFactory):
+    class Meta:
+        model = EmissionRecord
+        django_get_or_create = ("location", "year", "source")
+
+    location = factory.SubFactory(ProductionLocationFactory)
+    year = 2022
+    tco2e = 15_000
+    source = EmissionSource.EU_ETS
+    verified = True
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.nl")
+    password = factory.django.Password("correct-horse-battery")
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Role.BEDRIJF
+
+
+def user_with_role(role: Role, organisation: Organisation | None = None, **user_kwargs: object) -> User:
+    """A user with one membership of `role`, in a fitting organisation unless one is given."""
+    if organisation is None:
+        organisation = {
+            Role.PROVINCIE: lambda: ProvinceOrganisationFactory(),
+            Role.NETBEHEERDER: lambda: GridOperatorFactory(),
+            Role.BEDRIJF: lambda: OrganisationFactory(),
+            Role.MINISTERIE: lambda: OrganisationFactory(
+                name="Ministerie van KGG", kind=OrganisationKind.MINISTRY
+            ),
+            Role.RVO: lambda: OrganisationFactory(name="RVO", kind=OrganisationKind.RVO),
+            Role.CLUSTERREGISSEUR: lambda: OrganisationFactory(
+                name="Stichting Cluster 6", kind=OrganisationKind.FOUNDATION
+            ),
+            Role.REGIOMANAGER: lambda: OrganisationFactory(
+                name="Stichting Cluster 6 (regio)", kind=OrganisationKind.FOUNDATION
+            ),
+        }[role]()
+    user = UserFactory(**user_kwargs)
+    MembershipFactory(user=user, organisation=organisation, role=role)
+    return user
