@@ -137,7 +137,7 @@ def user_with_role(role: Role, organisation: Organisation | None = None, **user_
             Role.NETBEHEERDER: lambda: GridOperatorFactory(),
             Role.BEDRIJF: lambda: OrganisationFactory(),
             Role.MINISTERIE: lambda: OrganisationFactory(
-                name="Ministerie van KGG", kind=OrganisationKind.MINISTRY
+                name="Ministerie van Klimaat en Groene Groei", kind=OrganisationKind.MINISTRY
             ),
             Role.RVO: lambda: OrganisationFactory(name="RVO", kind=OrganisationKind.RVO),
             Role.CLUSTERREGISSEUR: lambda: OrganisationFactory(

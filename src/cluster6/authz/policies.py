@@ -19,7 +19,7 @@ from django.http import Http404
 
 from cluster6.accounts.constants import IMPORT_ROLES, NATIONAL_ROLES, PROGRAMME_ROLES, Role
 from cluster6.accounts.models import Membership, User
-from cluster6.infra.models import GridProject, GridServiceArea
+from cluster6.infra.models import CongestionZone, GridProject, GridServiceArea
 from cluster6.registry.constants import CLUSTER6
 from cluster6.registry.models import EmissionRecord, Organisation, ProductionLocation
 
@@ -156,6 +156,7 @@ POLICIES: dict[type[models.Model], Any] = {
     EmissionRecord: EmissionPolicy(),
     GridServiceArea: PublicInfraPolicy(),
     GridProject: PublicInfraPolicy(),
+    CongestionZone: PublicInfraPolicy(),
     Organisation: OrganisationPolicy(),
 }
 

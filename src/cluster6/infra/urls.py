@@ -1,2 +1,11 @@
+from django.urls import path
+
+from . import views
+
 app_name = "infra"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("netgebieden/", views.area_list, name="area_list"),
+    path("netgebieden/<int:pk>/", views.area_detail, name="area_detail"),
+    path("netgebieden/kaart.geojson", views.area_features, name="area_features"),
+    path("congestiegebieden.geojson", views.zone_features, name="zone_features"),
+]

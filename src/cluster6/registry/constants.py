@@ -7,6 +7,26 @@ LCES_ELECTRICITY_THRESHOLD_GWH = 10
 
 CLUSTER6 = 6
 
+#: The default municipalities of the geographic clusters 1 to 5 (seeded into ClusterMunicipality, which is
+#: editable in the admin): (cluster, CBS code, name).
+DEFAULT_CLUSTER_MUNICIPALITIES: list[tuple[int, str, str]] = [
+    (1, "GM1979", "Eemsdelta"),
+    (1, "GM1966", "Het Hogeland"),
+    (1, "GM0114", "Emmen"),
+    (2, "GM0453", "Velsen"),
+    (2, "GM0375", "Beverwijk"),
+    (2, "GM0363", "Amsterdam"),
+    (2, "GM0479", "Zaanstad"),
+    (3, "GM0599", "Rotterdam"),
+    (3, "GM1709", "Moerdijk"),
+    (4, "GM0718", "Vlissingen"),
+    (4, "GM0654", "Borsele"),
+    (4, "GM0715", "Terneuzen"),
+    (5, "GM1883", "Sittard-Geleen"),
+    (5, "GM0971", "Stein"),
+    (5, "GM0888", "Beek"),
+]
+
 
 class OrganisationKind(models.TextChoices):
     COMPANY = "bedrijf", _("Bedrijf")

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
-from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
 
-from cluster6.authz.policies import Action, Actor, access_location, visible_to
+from cluster6.authz.policies import Action, Actor, access, access_location, policy_for, visible_to
 
-from .constants import EMISSION_SOURCE_PRIORITY
-from .models import EmissionRecord, ProductionLocation
+from .constants import CLUSTER6, EMISSION_SOURCE_PRIORITY, Cluster
+from .models import EmissionRecord, ProductionLocation, Province
 
 #: The year whose emissions the location list shows by default (the last year of the public EUTL data).
 DEFAULT_EMISSION_YEAR = 2022
@@ -110,3 +111,204 @@ def emission_totals(
         vals = list(values)
         out[year] = (len(vals), int(sum(vals)))
     return out
+
+
+# --- Web UI reads: ordering, facets, overview and map layers ------------------------------------------
+
+#: Sort keys of the location list; each orders by its field, then by name and id for a stable order.
+LOCATION_SORT_KEYS = ("name", "emissions", "sector", "province")
+
+
+def location_list_ordered(
+    qs: models.QuerySet[ProductionLocation], *, key: str = "name", descending: bool = False
+) -> models.QuerySet[ProductionLocation]:
+    """Order a `location_list` result by one of LOCATION_SORT_KEYS; empty values always come last."""
+    field = {
+        "name": "name",
+        "emissions": "emission_tco2e",
+        "sector": "sector",
+        "province": "province__name",
+    }.get(key)
+    if field is None:
+        raise ValueError(f"unknown sort key {key!r}")
+    expr = F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
+    tie_breakers = ("pk",) if key == "name" else ("name", "pk")
+    return qs.order_by(expr, *tie_breakers)
+
+
+@dataclass(frozen=True)
+class LocationFacets:
+    """Counts of the locations an actor may see, per sector and per province (for the filter menus)."""
+
+    sectors: dict[str, int]
+    provinces: list[tuple[str, str, int]]  # (code, name, count), by name
+
+
+def location_facets(*, actor: Actor) -> LocationFacets:
+    """Two grouped queries over the visible locations."""
+    visible = visible_to(actor, ProductionLocation.objects.all())
+    sectors = {row["sector"]: row["n"] for row in visible.values("sector").annotate(n=Count("pk")).order_by()}
+    provinces = [
+        (row["province__code"], row["province__name"], row["n"])
+        for row in visible.filter(province__isnull=False)
+        .values("province__code", "province__name")
+        .annotate(n=Count("pk"))
+        .order_by("province__name")
+    ]
+    return LocationFacets(sectors=sectors, provinces=provinces)
+
+
+def emission_years(*, actor: Actor) -> list[int]:
+    """The years with emission figures for any location the actor may see, oldest first."""
+    qs = visible_to(actor, EmissionRecord.objects.all())
+    return sorted(set(qs.values_list("year", flat=True).distinct().order_by()))
+
+
+@dataclass(frozen=True)
+class LocationOverview:
+    """The numbers on the home page, for what the actor may see."""
+
+    locations: int
+    cluster6_locations: int
+    ets_locations: int
+    latest_year: int | None
+    cluster6_ets_reporting: int
+    cluster6_ets_tco2e: int
+
+
+def location_overview(*, actor: Actor) -> LocationOverview:
+    visible = visible_to(actor, ProductionLocation.objects.all())
+    counts = visible.aggregate(
+        total=Count("pk"),
+        cluster6=Count("pk", filter=Q(cluster=CLUSTER6)),
+        ets=Count("pk", filter=Q(is_ets=True)),
+    )
+    years = emission_years(actor=actor)
+    latest = years[-1] if years else None
+    reporting, total = 0, 0
+    if latest is not None:
+        reporting, total = emission_totals(
+            actor=actor, years=[latest], location_filter=Q(cluster=CLUSTER6, is_ets=True)
+        )[latest]
+    return LocationOverview(
+        locations=counts["total"],
+        cluster6_locations=counts["cluster6"],
+        ets_locations=counts["ets"],
+        latest_year=latest,
+        cluster6_ets_reporting=reporting,
+        cluster6_ets_tco2e=total,
+    )
+
+
+def location_can(*, actor: Actor, location: ProductionLocation, action: Action | str) -> bool:
+    """Whether the actor may do `action` on a location it has already fetched through `location_get`."""
+    return bool(policy_for(ProductionLocation).can(actor, location, Action(action)))
+
+
+def location_features(*, actor: Actor, filters: LocationFilters | None = None) -> dict[str, Any]:
+    """The visible, filtered locations with coordinates as a GeoJSON FeatureCollection of points."""
+    qs = (
+        location_list(actor=actor, filters=filters)
+        .filter(latitude__isnull=False, longitude__isnull=False)
+        .order_by("name", "pk")
+    )
+    features = [
+        {
+            "type": "Feature",
+            "id": loc.pk,
+            "geometry": {"type": "Point", "coordinates": [loc.longitude, loc.latitude]},
+            "properties": {
+                "id": loc.pk,
+                "name": loc.name,
+                "operator": loc.operator.name,
+                "sector": loc.sector,
+                "sector_label": str(loc.get_sector_display()),
+                "cluster": loc.cluster,
+                "cluster_label": str(Cluster(loc.cluster).label) if loc.cluster else "",
+                "is_ets": loc.is_ets,
+                "in_lces_scope": loc.in_lces_scope,
+                "province": loc.province.name if loc.province else "",
+                "emission_tco2e": loc.emission_tco2e,  # type: ignore[attr-defined]
+            },
+        }
+        for loc in qs
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def province_features(*, actor: Actor) -> dict[str, Any]:
+    """Province boundaries (public reference data, for signed-in users) as a GeoJSON FeatureCollection."""
+    if not actor.is_authenticated or not actor.is_active:
+        return {"type": "FeatureCollection", "features": []}
+    rows = Province.objects.filter(geometry__isnull=False).values_list("code", "name", "geometry")
+    features = []
+    for code, name, stored in rows:
+        geometry = _geometry(stored)
+        if geometry is not None:
+            features.append(
+                {"type": "Feature", "geometry": geometry, "properties": {"code": code, "name": name}}
+            )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _geometry(value: Any) -> dict[str, Any] | None:
+    """A GeoJSON geometry from a stored value that may be a geometry, a Feature or a FeatureCollection."""
+    if not isinstance(value, dict):
+        return None
+    if value.get("type") == "Feature":
+        return _geometry(value.get("geometry"))
+    if value.get("type") == "FeatureCollection":
+        geoms = [g for g in (_geometry(f) for f in value.get("features", [])) if g is not None]
+        return {"type": "GeometryCollection", "geometries": geoms} if geoms else None
+    return value if "coordinates" in value or value.get("type") == "GeometryCollection" else None
+
+
+# --- API reads: a full location record and emission records -------------------------------------------
+
+#: The relations a full location record shows (the API); `location_list` joins the first four itself.
+LOCATION_RECORD_RELATIONS = (
+    "operator",
+    "province",
+    "municipality",
+    "grid_operator",
+    "grid_service_area",
+    "business_park",
+)
+
+
+def location_detail(
+    *, actor: Actor, location_id: object, emission_year: int = DEFAULT_EMISSION_YEAR
+) -> ProductionLocation:
+    """`location_get` for display: one location with its relations and `emission_tco2e` for
+    `emission_year` (as in `location_list`), or 404 when the actor may not see it."""
+    qs = ProductionLocation.objects.select_related(*LOCATION_RECORD_RELATIONS).annotate(
+        emission_tco2e=Subquery(preferred_emissions(emission_year).values("tco2e")[:1])
+    )
+    return access(actor, qs, location_id, Action.VIEW)
+
+
+@dataclass(frozen=True)
+class EmissionFilters:
+    location: int | None = None
+    year: int | None = None
+    year_min: int | None = None
+    year_max: int | None = None
+    source: str = ""
+
+
+def emission_list(*, actor: Actor, filters: EmissionFilters | None = None) -> models.QuerySet[EmissionRecord]:
+    """The emission records of the locations `actor` may see (every source), filtered; by location id,
+    year and source priority."""
+    f = filters or EmissionFilters()
+    qs = visible_to(actor, EmissionRecord.objects.select_related("location"))
+    if f.location is not None:
+        qs = qs.filter(location_id=f.location)
+    if f.year is not None:
+        qs = qs.filter(year=f.year)
+    if f.year_min is not None:
+        qs = qs.filter(year__gte=f.year_min)
+    if f.year_max is not None:
+        qs = qs.filter(year__lte=f.year_max)
+    if f.source:
+        qs = qs.filter(source=f.source)
+    return qs.order_by("location_id", "year", source_priority(), "pk")

@@ -3,6 +3,7 @@
 from cluster6.core.env import env, env_bool, env_list
 
 from .base import *  # noqa: F403
+from .base import MIDDLEWARE
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY", help="Django's secret key: a long random string, never committed.")
@@ -14,6 +15,8 @@ CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
+# WhiteNoise serves the collected static files right after the security middleware.
+MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

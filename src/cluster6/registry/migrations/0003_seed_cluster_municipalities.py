@@ -2,23 +2,8 @@
 
 from django.db import migrations
 
-DEFAULT = [
-    (1, "GM1979", "Eemsdelta"),
-    (1, "GM1966", "Het Hogeland"),
-    (1, "GM0114", "Emmen"),
-    (2, "GM0453", "Velsen"),
-    (2, "GM0375", "Beverwijk"),
-    (2, "GM0363", "Amsterdam"),
-    (2, "GM0479", "Zaanstad"),
-    (3, "GM0599", "Rotterdam"),
-    (3, "GM1709", "Moerdijk"),
-    (4, "GM0718", "Vlissingen"),
-    (4, "GM0654", "Borsele"),
-    (4, "GM0715", "Terneuzen"),
-    (5, "GM1883", "Sittard-Geleen"),
-    (5, "GM0971", "Stein"),
-    (5, "GM0888", "Beek"),
-]
+
+from cluster6.registry.constants import DEFAULT_CLUSTER_MUNICIPALITIES as DEFAULT
 
 
 def seed(apps, schema_editor):

@@ -1,0 +1,129 @@
+"""Django admin of the registry, for the ministry role (see cluster6.config.urls). Changes made here are
+written to the audit log like every other change."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from cluster6.audit.admin import AuditedAdmin, PolicyPermissions, TabularInline
+
+from .models import (
+    BusinessPark,
+    ClusterMunicipality,
+    EmissionRecord,
+    Municipality,
+    Organisation,
+    ProductionLocation,
+    Province,
+)
+
+
+@admin.register(Province)
+class ProvinceAdmin(AuditedAdmin):
+    list_display = ("name", "code", "has_geometry")
+    search_fields = ("name", "code")
+
+    @admin.display(boolean=True, description=_("geometrie"))
+    def has_geometry(self, obj: Province) -> bool:
+        return obj.geometry is not None
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(AuditedAdmin):
+    list_display = ("name", "code", "province")
+    list_filter = ("province",)
+    search_fields = ("name", "code")
+    list_select_related = ("province",)
+
+
+@admin.register(ClusterMunicipality)
+class ClusterMunicipalityAdmin(AuditedAdmin):
+    list_display = ("municipality_name", "municipality_code", "cluster")
+    list_filter = ("cluster",)
+    search_fields = ("municipality_name", "municipality_code")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(AuditedAdmin):
+    list_display = ("name", "kind", "kvk_number", "parent", "province", "origin")
+    list_filter = ("kind", "origin")
+    search_fields = ("name", "kvk_number")
+    autocomplete_fields = ("parent",)
+    list_select_related = ("parent", "province")
+
+
+@admin.register(BusinessPark)
+class BusinessParkAdmin(AuditedAdmin):
+    list_display = ("name", "municipality", "ibis_code")
+    search_fields = ("name", "ibis_code")
+    autocomplete_fields = ("municipality",)
+    list_select_related = ("municipality",)
+
+
+class EmissionInline(PolicyPermissions, TabularInline):
+    model = EmissionRecord
+    extra = 0
+    fields = ("year", "tco2e", "source", "verified")
+    ordering = ("-year", "source")
+
+
+@admin.register(ProductionLocation)
+class ProductionLocationAdmin(AuditedAdmin):
+    list_display = ("name", "operator", "sector", "province", "cluster", "is_ets", "in_lces_scope", "origin")
+    list_filter = ("sector", "cluster", "is_ets", "in_lces_scope", "province", "origin", "is_active")
+    search_fields = ("name", "operator__name", "ets_installation_id", "nea_permit_id", "city")
+    list_select_related = ("operator", "province")
+    autocomplete_fields = ("operator", "grid_operator", "municipality", "province", "business_park")
+    raw_id_fields = ("grid_service_area",)
+    readonly_fields = ("cluster", "in_lces_scope", "created_at", "updated_at")
+    inlines = [EmissionInline]
+    fieldsets = (
+        (None, {"fields": ("name", "operator", "sector", "nace_code", "is_active", "origin")}),
+        (
+            _("Registraties"),
+            {"fields": ("ets_installation_id", "nea_permit_id", "ets_activity_code", "is_ets")},
+        ),
+        (
+            _("Ligging"),
+            {
+                "fields": (
+                    "address",
+                    "postcode",
+                    "city",
+                    "municipality",
+                    "province",
+                    ("latitude", "longitude"),
+                    "business_park",
+                    "is_offshore",
+                )
+            },
+        ),
+        (
+            _("Energie en net"),
+            {
+                "fields": (
+                    "grid_operator",
+                    "grid_service_area",
+                    "gas_use_m3",
+                    "electricity_use_gwh",
+                    "contracted_capacity_mw",
+                    "in_lces_scope",
+                )
+            },
+        ),
+        (
+            _("Cluster"),
+            {"fields": ("cluster_derived", "cluster_override", "cluster_override_reason", "cluster")},
+        ),
+        (_("Tijdstempels"), {"fields": ("created_at", "updated_at")}),
+    )
+
+
+@admin.register(EmissionRecord)
+class EmissionRecordAdmin(AuditedAdmin):
+    list_display = ("location", "year", "tco2e", "source", "verified")
+    list_filter = ("year", "source", "verified")
+    search_fields = ("location__name", "location__ets_installation_id")
+    autocomplete_fields = ("location",)
+    list_select_related = ("location",)
