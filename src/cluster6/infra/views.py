@@ -13,10 +13,10 @@ from django_htmx.middleware import HtmxDetails
 
 from .constants import CongestionLayer
 from .forms import AreaFilterForm
-from .selectors import grid_area_get
-from .web_selectors import (
+from .selectors import (
     area_geometry,
     congestion_zone_features,
+    grid_area_get,
     service_area_features,
     service_area_list,
     service_area_locations,

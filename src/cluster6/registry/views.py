@@ -22,7 +22,7 @@ from django_htmx.middleware import HtmxDetails
 
 from cluster6.authz.policies import Action
 from cluster6.infra.constants import CongestionColour
-from cluster6.infra.web_selectors import area_geometry
+from cluster6.infra.selectors import area_geometry
 
 from .constants import Cluster, EmissionSource, Sector
 from .forms import ClusterOverrideForm, LocationFilterForm
