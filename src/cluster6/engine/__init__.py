@@ -1,3 +1,90 @@
-"""The framework-free analysis core (numpy/polars, typed). It never imports Django or another app."""
+"""The framework-free analysis core (numpy, typed). It never imports Django or another app.
 
-ENGINE_VERSION = "0.0.1"
+Typical use::
+
+    engine = Engine(plans, infra, Parameters(base_year=2026))
+    result = engine.analyse()                      # per-plan outcomes, aggregates
+    result.outcome_by_id("P1").grid.connection_year
+    engine.compare(Scenario(reinforcement_shifts={"R1": -2}))
+    engine.unlock_ranking(years_earlier=2)
+
+The rules are documented, with examples, in docs/engine.md; the file format in docs/formats-engine.md.
+"""
+
+from .analysis import AnalysisResult
+from .engine import Engine, analyse
+from .model import (
+    CARRIERS,
+    Binding,
+    Bottleneck,
+    Carrier,
+    CarrierRollout,
+    Certainty,
+    EngineInputError,
+    ExtraCapacity,
+    FeasibilityClass,
+    GridArea,
+    GridLevel,
+    Infrastructure,
+    NetworkPoint,
+    Parameters,
+    Plan,
+    PlanStatus,
+    Priority,
+    ProjectKind,
+    QueueRequest,
+    Reinforcement,
+    Scenario,
+    SupplyMode,
+)
+from .results import (
+    AggregateRow,
+    Aggregates,
+    CarrierOutcome,
+    ClassChange,
+    GridOutcome,
+    MiekCandidate,
+    PlanOutcome,
+    ScenarioComparison,
+    UnlockEntry,
+)
+
+ENGINE_VERSION = "0.1.0"
+
+__all__ = [
+    "CARRIERS",
+    "ENGINE_VERSION",
+    "AggregateRow",
+    "Aggregates",
+    "AnalysisResult",
+    "Binding",
+    "Bottleneck",
+    "Carrier",
+    "CarrierOutcome",
+    "CarrierRollout",
+    "Certainty",
+    "ClassChange",
+    "Engine",
+    "EngineInputError",
+    "ExtraCapacity",
+    "FeasibilityClass",
+    "GridArea",
+    "GridLevel",
+    "GridOutcome",
+    "Infrastructure",
+    "MiekCandidate",
+    "NetworkPoint",
+    "Parameters",
+    "Plan",
+    "PlanOutcome",
+    "PlanStatus",
+    "Priority",
+    "ProjectKind",
+    "QueueRequest",
+    "Reinforcement",
+    "Scenario",
+    "ScenarioComparison",
+    "SupplyMode",
+    "UnlockEntry",
+    "analyse",
+]

@@ -1,0 +1,217 @@
+"""Grid connection timing, vectorised per queue level (rules 3 to 8 of docs/engine.md).
+
+Capacity over the years is a matrix [area, year] in whole kW: the capacity now plus every reinforcement
+from its year on, unconstrained (INF_KW) from the expected end year of congestion. In each queue, sorted by
+priority class, request date and id, a request is served in the first year whose capacity covers the
+cumulative claim of the request and everything before it. Because capacity never decreases over the years,
+that year is the number of years whose capacity is below the cumulative claim.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .arrays import INF_KW, BoolArray, IntArray, to_kw_array
+from .demand import Demand, QueueLevel
+from .model import Certainty, Infrastructure, Parameters, ProjectKind
+
+
+@dataclass(frozen=True, slots=True)
+class GridProjects:
+    """The infrastructure projects on the grid, as arrays: every reinforcement, and the end of congestion
+    of every area that has an expected end year (kind CONGESTION_END, kw 0)."""
+
+    ids: tuple[str, ...]
+    names: tuple[str, ...]
+    is_end: BoolArray
+    area: IntArray
+    year: IntArray
+    kw: IntArray
+    certain: BoolArray
+
+    def kind(self, j: int) -> ProjectKind:
+        return ProjectKind.CONGESTION_END if self.is_end[j] else ProjectKind.GRID_REINFORCEMENT
+
+
+@dataclass(frozen=True, slots=True)
+class Capacity:
+    n_years: int
+    all: IntArray  # [area, year] every item
+    certain: IntArray  # [area, year] without uncertain items
+    projects: GridProjects
+
+
+def grid_projects(infra: Infrastructure, area_index: dict[str, int]) -> GridProjects:
+    ids: list[str] = []
+    names: list[str] = []
+    is_end: list[bool] = []
+    area: list[int] = []
+    year: list[int] = []
+    mw: list[float] = []
+    certain: list[bool] = []
+    uncertain = Certainty.UNCERTAIN
+    for a in infra.areas:
+        k = area_index[a.id]
+        for r in a.reinforcements:
+            ids.append(r.id)
+            names.append(r.name)
+            is_end.append(False)
+            area.append(k)
+            year.append(r.year)
+            mw.append(r.mw)
+            certain.append(r.certainty != uncertain)
+        if a.congestion_end_year is not None:
+            ids.append(congestion_end_project_id(a.id))
+            names.append(a.name or a.id)
+            is_end.append(True)
+            area.append(k)
+            year.append(a.congestion_end_year)
+            mw.append(0.0)
+            certain.append(a.congestion_end_certainty != uncertain)
+    return GridProjects(
+        ids=tuple(ids),
+        names=tuple(names),
+        is_end=np.array(is_end, dtype=np.bool_),
+        area=np.array(area, dtype=np.int64),
+        year=np.array(year, dtype=np.int64),
+        kw=to_kw_array(np.array(mw, dtype=np.float64)),
+        certain=np.array(certain, dtype=np.bool_),
+    )
+
+
+def congestion_end_project_id(area_id: str) -> str:
+    return f"einde-congestie:{area_id}"
+
+
+def year_offset(year: int | IntArray, params: Parameters) -> IntArray:
+    """Index of a year on the timeline: years before the base year count from the base year; years after
+    the horizon give n_years (never)."""
+    n_years = params.horizon_year - params.base_year + 1
+    return np.clip(np.asarray(year, dtype=np.int64) - params.base_year, 0, n_years).astype(np.int64)
+
+
+def capacity(infra: Infrastructure, area_index: dict[str, int], params: Parameters) -> Capacity:
+    n_areas = len(area_index)
+    n_years = params.horizon_year - params.base_year + 1
+    now = to_kw_array(np.array([a.capacity_now_mw for a in infra.areas], dtype=np.float64))
+    projects = grid_projects(infra, area_index)
+    k = year_offset(projects.year, params)
+    result = []
+    for certain_only in (False, True):
+        # Additions per (area, year), then a cumulative sum along the years; INF where congestion ended.
+        use = projects.certain if certain_only else np.ones_like(projects.certain)
+        add = use & ~projects.is_end
+        end = use & projects.is_end
+        delta = np.zeros((n_areas, n_years + 1), dtype=np.int64)
+        delta[:, 0] = now
+        np.add.at(delta, (projects.area[add], k[add]), projects.kw[add])
+        ended = np.zeros((n_areas, n_years + 1), dtype=np.bool_)
+        ended[projects.area[end], k[end]] = True
+        cap = np.cumsum(delta, axis=1)[:, :n_years]
+        ended_by = np.logical_or.accumulate(ended, axis=1)[:, :n_years]
+        result.append(np.where(ended_by, INF_KW, cap))
+    return Capacity(n_years, result[0], result[1], projects)
+
+
+@dataclass(frozen=True, slots=True)
+class LevelTiming:
+    cum: IntArray  # cumulative claim per sorted entry (own claim included)
+    claim: IntArray
+    idx_all: IntArray  # year index per entry (n_years: never)
+    idx_certain: IntArray
+
+
+def claims(demand: Demand, params: Parameters) -> IntArray:
+    """The firm claim of every request (rule 6): a flexible plan claims its request minus the non-firm
+    share, rounded down to whole kW (the non-firm part is floor(kW * share))."""
+    kw = demand.req_kw
+    is_plan = demand.req_plan >= 0
+    flexible = np.zeros(kw.shape[0], dtype=np.bool_)
+    if params.all_plans_flexible:
+        flexible = is_plan
+    else:
+        flexible[is_plan] = demand.flexible[demand.req_plan[is_plan]]
+    nonfirm = np.floor(kw.astype(np.float64) * params.flexible_share).astype(np.int64)
+    return np.where(flexible, kw - nonfirm, kw)
+
+
+def first_year_index(cap_rows: IntArray, cum: IntArray) -> IntArray:
+    """The first year whose capacity covers cum, per row (cap_rows[k] is non-decreasing)."""
+    if cum.shape[0] == 0:
+        return np.zeros(0, dtype=np.int64)
+    return (cap_rows < cum[:, None]).sum(axis=1).astype(np.int64)
+
+
+def level_timing(level: QueueLevel, claim: IntArray, cap: Capacity) -> LevelTiming:
+    c = claim[level.request]
+    cs = np.cumsum(c)
+    before_group = (cs - c)[level.start] if c.shape[0] else cs
+    cum = cs - before_group
+    return LevelTiming(
+        cum=cum,
+        claim=c,
+        idx_all=first_year_index(cap.all[level.group], cum),
+        idx_certain=first_year_index(cap.certain[level.group], cum),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class GridTiming:
+    """Per plan (index = plan): the grid outcome arrays; -1 / 0 where not applicable."""
+
+    needed: BoolArray
+    claim_kw: IntArray
+    reg_entry: IntArray  # -1: no regional queue
+    ten_entry: IntArray  # -1: no TenneT queue
+    reg_idx_all: IntArray  # 0 when no regional queue
+    reg_idx_certain: IntArray
+    ten_idx_all: IntArray
+    ten_idx_certain: IntArray
+    idx_all: IntArray  # connection year index = max of both levels
+    idx_certain: IntArray
+    regional: LevelTiming
+    tennet: LevelTiming
+
+
+def grid_timing(demand: Demand, cap: Capacity, params: Parameters) -> GridTiming:
+    claim = claims(demand, params)
+    regional = level_timing(demand.regional, claim, cap)
+    tennet = level_timing(demand.tennet, claim, cap)
+    n = demand.counted.shape[0]
+    req = demand.plan_request
+    needed = req >= 0
+    safe_req = np.maximum(req, 0)
+
+    def entries(level: QueueLevel) -> IntArray:
+        if level.entry_of_request.shape[0] == 0:
+            return np.full(n, -1, dtype=np.int64)
+        return np.where(needed, level.entry_of_request[safe_req], -1)
+
+    reg_entry = entries(demand.regional)
+    ten_entry = entries(demand.tennet)
+
+    def pick(entry: IntArray, values: IntArray) -> IntArray:
+        if values.shape[0] == 0:
+            return np.zeros(n, dtype=np.int64)
+        return np.where(entry >= 0, values[np.maximum(entry, 0)], 0)
+
+    reg_all, reg_cert = pick(reg_entry, regional.idx_all), pick(reg_entry, regional.idx_certain)
+    ten_all, ten_cert = pick(ten_entry, tennet.idx_all), pick(ten_entry, tennet.idx_certain)
+    claim_kw = np.zeros(n, dtype=np.int64)
+    claim_kw[needed] = claim[req[needed]]
+    return GridTiming(
+        needed=needed,
+        claim_kw=claim_kw,
+        reg_entry=reg_entry,
+        ten_entry=ten_entry,
+        reg_idx_all=reg_all,
+        reg_idx_certain=reg_cert,
+        ten_idx_all=ten_all,
+        ten_idx_certain=ten_cert,
+        idx_all=np.maximum(reg_all, ten_all),
+        idx_certain=np.maximum(reg_cert, ten_cert),
+        regional=regional,
+        tennet=tennet,
+    )
