@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import factory
 from factory.django import DjangoModelFactory
 
@@ -9,6 +11,18 @@ from cluster6.accounts.constants import Role
 from cluster6.accounts.models import Membership, User
 from cluster6.infra.constants import OperatorType
 from cluster6.infra.models import GridProject, GridServiceArea
+from cluster6.plans.constants import (
+    ConsentPurpose,
+    GridNeed,
+    PlanStatus,
+    RoundKind,
+    RoundStatus,
+    Route,
+    SubmissionStatus,
+    TemperatureLevel,
+    VoltageLevel,
+)
+from cluster6.plans.models import Consent, Plan, PlanVersion, Submission, SurveyRound
 from cluster6.registry.constants import EmissionSource, OrganisationKind, Sector
 from cluster6.registry.models import EmissionRecord, Municipality, Organisation, ProductionLocation, Province
 
@@ -150,3 +164,77 @@ def user_with_role(role: Role, organisation: Organisation | None = None, **user_
     user = UserFactory(**user_kwargs)
     MembershipFactory(user=user, organisation=organisation, role=role)
     return user
+
+
+# --- plans ---------------------------------------------------------------------------------------------
+
+
+class SurveyRoundFactory(DjangoModelFactory):
+    class Meta:
+        model = SurveyRound
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"ronde-{n}")
+    name = factory.LazyAttribute(lambda o: o.code.replace("-", " ").title())
+    kind = RoundKind.DSH
+    opens_on = datetime.date(2025, 1, 1)
+    closes_on = datetime.date(2025, 12, 31)
+    status = RoundStatus.OPEN
+
+
+class PlanFactory(DjangoModelFactory):
+    class Meta:
+        model = Plan
+
+    location = factory.SubFactory(ProductionLocationFactory)
+    reference = factory.Sequence(lambda n: f"P-{n:04d}")
+
+
+class SubmissionFactory(DjangoModelFactory):
+    class Meta:
+        model = Submission
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    round = factory.SubFactory(SurveyRoundFactory)
+    status = SubmissionStatus.DRAFT
+
+
+class SubmittedSubmissionFactory(SubmissionFactory):
+    status = SubmissionStatus.SUBMITTED
+    submitted_at = factory.LazyFunction(lambda: datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC))
+
+
+class PlanVersionFactory(DjangoModelFactory):
+    """A version of a plan at a location of the submitting organisation (an electrification project)."""
+
+    class Meta:
+        model = PlanVersion
+
+    submission = factory.SubFactory(SubmittedSubmissionFactory)
+    plan = factory.LazyAttribute(
+        lambda o: PlanFactory(location=ProductionLocationFactory(operator=o.submission.organisation))
+    )
+    title = factory.Sequence(lambda n: f"Elektrische boiler {n}")
+    route = Route.ELECTRIFICATION
+    technology = "elektrische stoomboiler"
+    temperature_level = TemperatureLevel.MEDIUM
+    investment_decision_year = 2026
+    in_operation_year = 2028
+    co2_reduction_t = 5_000.0
+    electricity_delta_gwh = 25.0
+    extra_capacity_mw = 5.0
+    voltage_level = VoltageLevel.MV
+    gas_delta_m3 = -2_800_000.0
+    grid_need = GridNeed.LARGER
+    status = PlanStatus.FEASIBILITY
+
+
+class ConsentFactory(DjangoModelFactory):
+    class Meta:
+        model = Consent
+
+    owner = factory.SubFactory(OrganisationFactory)
+    grantee = factory.SubFactory(GridOperatorFactory)
+    purpose = ConsentPurpose.GRID_INVESTMENT_PLAN
+    valid_from = datetime.date(2020, 1, 1)
+    valid_until = datetime.date(2099, 12, 31)

@@ -2,7 +2,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import plans, views
+from .comparison import PlanComparisonView
 
 router = DefaultRouter()
 router.include_format_suffixes = False
@@ -10,6 +11,8 @@ router.register("locations", views.LocationViewSet, basename="location")
 router.register("emissions", views.EmissionViewSet, basename="emission")
 router.register("grid-areas", views.GridAreaViewSet, basename="grid-area")
 router.register("grid-projects", views.GridProjectViewSet, basename="grid-project")
+router.register("plans", plans.PlanVersionViewSet, basename="plan")
+router.register("consents", plans.ConsentViewSet, basename="consent")
 
 app_name = "api"
 urlpatterns = [
@@ -22,5 +25,8 @@ urlpatterns = [
     ),
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("me/", views.MeView.as_view(), name="me"),
+    path("exports/grid-demand/", plans.GridDemandView.as_view(), name="grid-demand"),
+    # Before the router, so that a "plans" viewset's detail route cannot capture "comparison".
+    path("plans/comparison/", PlanComparisonView.as_view(), name="plan-comparison"),
     path("", include(router.urls)),
 ]

@@ -8,6 +8,7 @@ and `access`, which selectors call.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import Any, TypeVar, cast
 
@@ -16,11 +17,15 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
 from cluster6.accounts.constants import IMPORT_ROLES, NATIONAL_ROLES, PROGRAMME_ROLES, Role
 from cluster6.accounts.models import Membership, User
+from cluster6.audit.models import ReadLog
 from cluster6.infra.models import CongestionZone, GridProject, GridServiceArea
-from cluster6.registry.constants import CLUSTER6
+from cluster6.plans.constants import SubmissionStatus
+from cluster6.plans.models import Consent, Plan, PlanVersion, Submission
+from cluster6.registry.constants import CLUSTER6, OrganisationKind
 from cluster6.registry.models import EmissionRecord, Organisation, ProductionLocation
 
 Actor = User | AnonymousUser
@@ -31,6 +36,10 @@ class Action(StrEnum):
     VIEW = "view"
     EDIT = "edit"
     OVERRIDE_CLUSTER = "override_cluster"
+    SUBMIT = "submit"
+    REOPEN = "reopen"
+    GRANT = "grant"
+    REVOKE = "revoke"
 
 
 def memberships(actor: Actor) -> list[Membership]:
@@ -131,10 +140,23 @@ class PublicInfraPolicy:
         return is_national(actor)
 
 
+#: Organisations that are public bodies (not companies): every signed-in user sees them, so that a company
+#: can pick the requester it gives consent to.
+PUBLIC_ORGANISATION_KINDS = frozenset(
+    {
+        OrganisationKind.GRID_OPERATOR,
+        OrganisationKind.PROVINCE,
+        OrganisationKind.MINISTRY,
+        OrganisationKind.RVO,
+        OrganisationKind.FOUNDATION,
+    }
+)
+
+
 @dataclass(frozen=True)
 class OrganisationPolicy:
     """National and programme roles see every organisation; others their own, the operators of the
-    locations they see, and the grid operators."""
+    locations they see, and the public bodies (grid operators, provinces, ministry, RVO, the foundation)."""
 
     def scope(self, actor: Actor, qs: models.QuerySet[Organisation]) -> models.QuerySet[Organisation]:
         if is_national(actor) or any(m.role in PROGRAMME_ROLES for m in memberships(actor)):
@@ -143,7 +165,11 @@ class OrganisationPolicy:
             return qs.none()
         own = [m.organisation_id for m in memberships(actor)]
         locations = LocationPolicy().scope(actor, ProductionLocation.objects.all())
-        return qs.filter(Q(pk__in=own) | Q(pk__in=locations.values("operator_id")) | Q(kind="netbeheerder"))
+        return qs.filter(
+            Q(pk__in=own)
+            | Q(pk__in=locations.values("operator_id"))
+            | Q(kind__in=sorted(PUBLIC_ORGANISATION_KINDS))
+        )
 
     def can(self, actor: Actor, obj: Organisation, action: Action) -> bool:
         if action == Action.VIEW:
@@ -151,7 +177,182 @@ class OrganisationPolicy:
         return is_national(actor)
 
 
+def own_company_ids(actor: Actor) -> set[int]:
+    """The organisations a company user acts for (its bedrijf memberships)."""
+    return {m.organisation_id for m in memberships(actor) if m.role == Role.BEDRIJF}
+
+
+def sees_all_plans(actor: Actor) -> bool:
+    """The ministry sees every submitted plan (domain.md: "everything"); RVO, Stichting Cluster 6,
+    provinces and grid operators need the company's consent."""
+    if not actor.is_authenticated or not actor.is_active:
+        return False
+    return bool(actor.is_superuser) or any(m.role == Role.MINISTERIE for m in memberships(actor))
+
+
+def active_consent_q(on: date | None = None) -> Q:
+    """Consents in force on `on` (default today): not revoked, and `on` within [valid_from, valid_until]."""
+    day = on or timezone.localdate()
+    return Q(revoked_at__isnull=True, valid_from__lte=day, valid_until__gte=day)
+
+
+def consenting_owner_ids(
+    actor: Actor, on: date | None = None, purpose: str | None = None
+) -> models.QuerySet[Consent, Any]:
+    """Ids of the organisations that have an active consent (not revoked, within its period on `on`,
+    default today) for one of the actor's organisations; with `purpose`, only consents for that purpose."""
+    grantees = [m.organisation_id for m in memberships(actor)]
+    qs = Consent.objects.filter(active_consent_q(on), grantee_id__in=grantees)
+    if purpose:
+        qs = qs.filter(purpose=purpose)
+    return qs.values("owner_id").distinct()
+
+
+def _owned_q(prefix: str, own: set[int]) -> Q:
+    """Rows whose submission is by one of `own`, or whose location is operated by `own` or a subsidiary."""
+    return (
+        Q(**{f"{prefix}submission__organisation_id__in": own})
+        | Q(**{f"{prefix}plan__location__operator_id__in": own})
+        | Q(**{f"{prefix}plan__location__operator__parent_id__in": own})
+    )
+
+
+@dataclass(frozen=True)
+class PlanVersionPolicy:
+    """A company's plan data is confidential. The company sees its own versions (drafts included); the
+    ministry every submitted version; any other organisation only the submitted versions of companies
+    that gave it an active consent. Drafts are never visible outside the company.
+
+    With a `purpose`, a consent counts only when it was given for that purpose (the grid-demand export
+    uses the investment-plan purpose); the company's own versions and the ministry's view do not depend
+    on consent and so not on the purpose."""
+
+    def filter(self, actor: Actor, purpose: str | None = None) -> Q:
+        submitted = Q(submission__status=SubmissionStatus.SUBMITTED)
+        q = Q(pk__in=[])
+        own = own_company_ids(actor)
+        if own:
+            q |= _owned_q("", own)
+        if sees_all_plans(actor):
+            return q | submitted
+        if actor.is_authenticated and actor.is_active:
+            q |= submitted & Q(submission__organisation_id__in=consenting_owner_ids(actor, purpose=purpose))
+        return q
+
+    def scope(
+        self, actor: Actor, qs: models.QuerySet[PlanVersion], purpose: str | None = None
+    ) -> models.QuerySet[PlanVersion]:
+        return qs.filter(self.filter(actor, purpose))
+
+    def can(self, actor: Actor, obj: PlanVersion, action: Action) -> bool:
+        if action == Action.VIEW:
+            return self.scope(actor, PlanVersion.objects.filter(pk=obj.pk)).exists()
+        if action == Action.EDIT:
+            return obj.submission.organisation_id in own_company_ids(actor) and not obj.submission.is_locked
+        return False
+
+
+@dataclass(frozen=True)
+class PlanPolicy:
+    """A plan's identity is visible with any visible version, and to the company whose location it is."""
+
+    def scope(self, actor: Actor, qs: models.QuerySet[Plan]) -> models.QuerySet[Plan]:
+        versions = PlanVersionPolicy().scope(actor, PlanVersion.objects.all()).values("plan_id")
+        own = own_company_ids(actor)
+        q = Q(pk__in=versions)
+        if own:
+            q |= Q(location__operator_id__in=own) | Q(location__operator__parent_id__in=own)
+        return qs.filter(q)
+
+    def can(self, actor: Actor, obj: Plan, action: Action) -> bool:
+        return action == Action.VIEW and self.scope(actor, Plan.objects.filter(pk=obj.pk)).exists()
+
+
+@dataclass(frozen=True)
+class SubmissionPolicy:
+    """Who delivered what when (not the content): the company its own; the ministry, RVO and Stichting
+    Cluster 6 all (they follow the survey and may reopen); other organisations the submitted ones of
+    companies that consented. Reopening is for RVO and Stichting Cluster 6."""
+
+    def scope(self, actor: Actor, qs: models.QuerySet[Submission]) -> models.QuerySet[Submission]:
+        if is_national(actor) or any(m.role in PROGRAMME_ROLES for m in memberships(actor)):
+            return qs
+        q = Q(pk__in=[])
+        own = own_company_ids(actor)
+        if own:
+            q |= Q(organisation_id__in=own)
+        if actor.is_authenticated and actor.is_active:
+            q |= Q(status=SubmissionStatus.SUBMITTED, organisation_id__in=consenting_owner_ids(actor))
+        return qs.filter(q)
+
+    def can(self, actor: Actor, obj: Submission, action: Action) -> bool:
+        if action == Action.VIEW:
+            return self.scope(actor, Submission.objects.filter(pk=obj.pk)).exists()
+        if action in (Action.EDIT, Action.SUBMIT):
+            return obj.organisation_id in own_company_ids(actor) and not obj.is_locked
+        if action == Action.REOPEN:
+            roles = {m.role for m in memberships(actor)}
+            return obj.is_locked and (
+                bool(actor.is_superuser) or bool(roles & (PROGRAMME_ROLES | {Role.RVO}))
+            )
+        return False
+
+
+@dataclass(frozen=True)
+class ConsentPolicy:
+    """A consent is seen by the company that gave it, by the organisation that received it, and by the
+    ministry. Only the company grants and revokes."""
+
+    def scope(self, actor: Actor, qs: models.QuerySet[Consent]) -> models.QuerySet[Consent]:
+        if sees_all_plans(actor):
+            return qs
+        mine = [m.organisation_id for m in memberships(actor)]
+        return qs.filter(Q(owner_id__in=own_company_ids(actor)) | Q(grantee_id__in=mine))
+
+    def can(self, actor: Actor, obj: Consent, action: Action) -> bool:
+        """GRANT and REVOKE (and EDIT) need a bedrijf membership of the owner; `obj` may be unsaved (for a
+        grant)."""
+        if action == Action.VIEW:
+            return obj.pk is not None and self.scope(actor, Consent.objects.filter(pk=obj.pk)).exists()
+        if action in (Action.GRANT, Action.REVOKE, Action.EDIT):
+            return obj.owner_id in own_company_ids(actor)
+        return False
+
+
+@dataclass(frozen=True)
+class ReadLogPolicy:
+    """A company sees who read its data; the ministry sees every read."""
+
+    def scope(self, actor: Actor, qs: models.QuerySet[ReadLog]) -> models.QuerySet[ReadLog]:
+        if sees_all_plans(actor):
+            return qs
+        return qs.filter(owner_id__in=own_company_ids(actor))
+
+    def can(self, actor: Actor, obj: ReadLog, action: Action) -> bool:
+        return action == Action.VIEW and self.scope(actor, ReadLog.objects.filter(pk=obj.pk)).exists()
+
+
+def grid_demand_operator_ids(actor: Actor) -> set[int] | None:
+    """The grid operators whose demand export the actor may draw: a netbeheerder its own organisation(s);
+    the ministry (and superusers) any operator (None means all); everyone else none."""
+    if sees_all_plans(actor):
+        return None
+    return {m.organisation_id for m in memberships(actor) if m.role == Role.NETBEHEERDER}
+
+
+def can_export_grid_demand(actor: Actor, operator: Organisation) -> bool:
+    if operator.kind != OrganisationKind.GRID_OPERATOR:
+        return False
+    ids = grid_demand_operator_ids(actor)
+    return ids is None or operator.pk in ids
+
+
 POLICIES: dict[type[models.Model], Any] = {
+    PlanVersion: PlanVersionPolicy(),
+    Plan: PlanPolicy(),
+    Submission: SubmissionPolicy(),
+    Consent: ConsentPolicy(),
+    ReadLog: ReadLogPolicy(),
     ProductionLocation: LocationPolicy(),
     EmissionRecord: EmissionPolicy(),
     GridServiceArea: PublicInfraPolicy(),

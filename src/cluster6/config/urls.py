@@ -16,4 +16,5 @@ urlpatterns = [
     path("api/", include("cluster6.api.urls")),
     path("", include("cluster6.registry.urls")),
     path("infra/", include("cluster6.infra.urls")),
+    path("plannen/", include("cluster6.plans.urls")),
 ]

@@ -46,6 +46,7 @@ from .generator import (
     builtin_weight,
     generate,
 )
+from .plans import demo_plans_delete, demo_plans_exist, demo_plans_write, generate_plans
 
 BATCH_SIZE = 1000
 
@@ -67,6 +68,7 @@ class DemoLoadResult:
     summary: dict[str, Any]
     deleted: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    plans: dict[str, Any] = field(default_factory=dict)  # the demo plans' summary (demo.plans)
 
 
 def batched[T](items: Sequence[T], size: int = BATCH_SIZE) -> Iterator[Sequence[T]]:
@@ -155,6 +157,7 @@ def demo_exists() -> bool:
         ProductionLocation.objects.filter(origin=DataOrigin.DEMO).exists()
         or GridServiceArea.objects.filter(is_synthetic=True).exists()
         or Organisation.objects.filter(origin=DataOrigin.DEMO, kind=OrganisationKind.COMPANY).exists()
+        or demo_plans_exist()
     )
 
 
@@ -330,7 +333,9 @@ def _write_locations(
     parks: Mapping[str, int],
     areas: Mapping[str, int],
     progress: bool,
-) -> None:
+) -> list[int]:
+    """Write the locations with their emissions; returns their ids in data-set order."""
+    ids: list[int] = []
     with tqdm(total=len(ds.locations), unit="locaties", disable=not progress) as bar:
         for chunk in batched(ds.locations):
             objs = [
@@ -362,12 +367,14 @@ def _write_locations(
                 for loc in chunk
             ]
             created = ProductionLocation.objects.bulk_create(objs)
+            ids += [obj.pk for obj in created]
             _insert_emissions(
                 (obj.pk, year, t, EmissionSource.DEMO, loc.is_ets)
                 for loc, obj in zip(chunk, created, strict=True)
                 for year, t in loc.emissions
             )
             bar.update(len(chunk))
+    return ids
 
 
 def _insert_emissions(rows: Iterable[tuple[int, int, int, str, bool]]) -> None:
@@ -404,7 +411,7 @@ def demo_delete() -> dict[str, int]:
 
 
 def _delete() -> dict[str, int]:
-    deleted: dict[str, int] = {}
+    deleted: dict[str, int] = demo_plans_delete()
     demo_locations = ProductionLocation.objects.filter(origin=DataOrigin.DEMO)
     park_ids = list(
         demo_locations.filter(business_park__isnull=False)
@@ -455,7 +462,7 @@ def demo_load(
     municipalities = dict(Municipality.objects.values_list("code", "pk"))
     parks = _write_parks(ds, municipalities)
     areas = _write_grid(ds, organisations, provinces, source)
-    _write_locations(
+    location_ids = _write_locations(
         ds,
         organisations=organisations,
         municipalities=municipalities,
@@ -465,5 +472,10 @@ def demo_load(
         progress=progress,
     )
     summary = ds.summary()
-    audit_record(actor=actor, verb="demo.loaded", changes={"summary": summary, "deleted": deleted})
-    return DemoLoadResult(summary=summary, deleted=deleted, seconds=time.perf_counter() - started)
+    plans = demo_plans_write(generate_plans(ds), ds, location_ids=location_ids, organisations=organisations)
+    audit_record(
+        actor=actor, verb="demo.loaded", changes={"summary": summary, "plans": plans, "deleted": deleted}
+    )
+    return DemoLoadResult(
+        summary=summary, deleted=deleted, seconds=time.perf_counter() - started, plans=plans
+    )

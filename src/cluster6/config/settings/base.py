@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "cluster6.authz",
     "cluster6.registry",
     "cluster6.infra",
+    "cluster6.plans",
     "cluster6.api",
     "cluster6.demo",
 ]
@@ -169,6 +170,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ClusterEnum": "cluster6.registry.constants.Cluster",
         "CongestionColourEnum": "cluster6.infra.constants.CongestionColour",
+        "CertaintyEnum": "cluster6.infra.constants.Certainty",
+        "PlanCertaintyEnum": "cluster6.plans.constants.Certainty",
+        "PlanStatusEnum": "cluster6.plans.constants.PlanStatus",
+        "RoundStatusEnum": "cluster6.plans.constants.RoundStatus",
     },
 }
 
