@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from cluster6.accounts.constants import IMPORT_ROLES, NATIONAL_ROLES, PROGRAMME_ROLES, Role
 from cluster6.accounts.models import Membership, User
+from cluster6.analysis.models import AnalysisRun, PlanResult, Scenario
 from cluster6.audit.models import ReadLog
 from cluster6.infra.models import CongestionZone, GridProject, GridServiceArea
 from cluster6.plans.constants import SubmissionStatus
@@ -347,7 +348,67 @@ def can_export_grid_demand(actor: Actor, operator: Organisation) -> bool:
     return ids is None or operator.pk in ids
 
 
+#: Roles that see the aggregates across companies (without consent) and use the analyses.
+AGGREGATE_ROLES = frozenset(
+    {Role.MINISTERIE, Role.RVO, Role.CLUSTERREGISSEUR, Role.REGIOMANAGER, Role.PROVINCIE, Role.NETBEHEERDER}
+)
+
+
+def can_view_aggregates(actor: Actor) -> bool:
+    """Every programme role (and superusers) sees aggregates across companies without consent: they
+    reveal no single company. Company users do not."""
+    return is_national(actor) or any(m.role in AGGREGATE_ROLES for m in memberships(actor))
+
+
+@dataclass(frozen=True)
+class AnalysisRunPolicy:
+    """A run holds aggregates only (its per-plan results are PlanResult rows, under their own policy):
+    the aggregate roles see every run. Running and scenarios are for the same roles."""
+
+    def scope(self, actor: Actor, qs: models.QuerySet[AnalysisRun]) -> models.QuerySet[AnalysisRun]:
+        return qs if can_view_aggregates(actor) else qs.none()
+
+    def can(self, actor: Actor, obj: AnalysisRun, action: Action) -> bool:
+        return action == Action.VIEW and can_view_aggregates(actor)
+
+
+@dataclass(frozen=True)
+class ScenarioPolicy:
+    """Scenarios hold no company data: every aggregate role sees them; the maker and the ministry edit."""
+
+    def scope(self, actor: Actor, qs: models.QuerySet[Scenario]) -> models.QuerySet[Scenario]:
+        return qs if can_view_aggregates(actor) else qs.none()
+
+    def can(self, actor: Actor, obj: Scenario, action: Action) -> bool:
+        if not can_view_aggregates(actor):
+            return False
+        if action == Action.VIEW:
+            return True
+        if action == Action.EDIT:
+            return obj.created_by_id == actor.pk or sees_all_plans(actor)
+        return False
+
+
+@dataclass(frozen=True)
+class PlanResultPolicy:
+    """What the analysis says about one plan is the plan's confidential data: visible exactly when the
+    plan version it was computed from is visible (the company itself, the ministry, and requesters with
+    the company's consent)."""
+
+    def scope(self, actor: Actor, qs: models.QuerySet[PlanResult]) -> models.QuerySet[PlanResult]:
+        if sees_all_plans(actor):
+            return qs
+        versions = PlanVersionPolicy().scope(actor, PlanVersion.objects.all()).values("pk")
+        return qs.filter(plan_version_id__in=versions)
+
+    def can(self, actor: Actor, obj: PlanResult, action: Action) -> bool:
+        return action == Action.VIEW and self.scope(actor, PlanResult.objects.filter(pk=obj.pk)).exists()
+
+
 POLICIES: dict[type[models.Model], Any] = {
+    AnalysisRun: AnalysisRunPolicy(),
+    PlanResult: PlanResultPolicy(),
+    Scenario: ScenarioPolicy(),
     PlanVersion: PlanVersionPolicy(),
     Plan: PlanPolicy(),
     Submission: SubmissionPolicy(),

@@ -161,6 +161,7 @@ class DemoArea:
     status_injection: int | None
     tennet_status_withdrawal: int | None
     tennet_status_injection: int | None
+    tennet_region_code: str | None = None  # the TenneT area upstream (a shared TenneT queue)
 
     def contains(self, lon: float, lat: float) -> bool:
         return self.bbox_west <= lon <= self.bbox_east and self.bbox_south <= lat <= self.bbox_north
@@ -596,6 +597,7 @@ class _Generator:
             code = f"DEMO-{abbr}-{j + 1:03d}"
             lon, lat = stations[j]
             area = self.rnb_area(code, name, operators, province, lon, lat, members.get(j, []), block)
+            area = replace(area, tennet_region_code=self.tennet_code(abbr, j // per_block))
             areas.append(area)
             operator = operators[0]
             for site in members.get(j, []):
@@ -605,7 +607,7 @@ class _Generator:
         lons = [p.lon for p in places]
         lats = [p.lat for p in places]
         for b, block in enumerate(blocks):
-            code = f"DEMO-TENNET-{abbr}" + (f"-{b + 1}" if self.scale > 1 else "")
+            code = self.tennet_code(abbr, b)
             name = f"TenneT {province_name}" + (f" {b + 1}" if self.scale > 1 else "")
             block_sites = tennet_sites[b :: self.scale]
             for site in block_sites:
@@ -615,6 +617,9 @@ class _Generator:
             areas.append(self.tennet_area(code, name, province, xs, ys, block))
             projects += [_replace_area(p, code) for p in block["projects"]]
         return areas, projects
+
+    def tennet_code(self, abbr: str, block: int) -> str:
+        return f"DEMO-TENNET-{abbr}" + (f"-{block + 1}" if self.scale > 1 else "")
 
     def unique_name(self, name: str, used: set[str]) -> str:
         candidate, n = name, 2
@@ -644,7 +649,7 @@ class _Generator:
             else:
                 name = f"{a} 150 kV uitbreiden station"
             name = self.unique_name(name, used)
-            year = end if i == 0 else int(self.rng.integers(2027, end + 1))
+            year = end if i == 0 else int(self.rng.integers(2028, end + 1))
             duration = int(self.rng.integers(2, 5))
             phase = ProjectPhase.IN_PROGRESS if year - duration <= 2026 else ProjectPhase.SCHEDULED
             certainty = (

@@ -22,8 +22,10 @@ from shapely.geometry.base import BaseGeometry
 from tqdm import tqdm
 
 from cluster6.accounts.models import Membership, User
+from cluster6.analysis.models import AnalysisRun
+from cluster6.analysis.services import analysis_run
 from cluster6.audit.services import audit_record
-from cluster6.infra.models import GridProject, GridServiceArea
+from cluster6.infra.models import CarrierRollout, GridProject, GridServiceArea, NetworkPoint
 from cluster6.registry.constants import DataOrigin, EmissionSource, OrganisationKind
 from cluster6.registry.models import (
     BusinessPark,
@@ -46,6 +48,7 @@ from .generator import (
     builtin_weight,
     generate,
 )
+from .infrastructure import demo_rollouts
 from .plans import demo_plans_delete, demo_plans_exist, demo_plans_write, generate_plans
 
 BATCH_SIZE = 1000
@@ -69,6 +72,7 @@ class DemoLoadResult:
     deleted: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     plans: dict[str, Any] = field(default_factory=dict)  # the demo plans' summary (demo.plans)
+    analysis: dict[str, Any] = field(default_factory=dict)  # the baseline analysis of the demo data
 
 
 def batched[T](items: Sequence[T], size: int = BATCH_SIZE) -> Iterator[Sequence[T]]:
@@ -291,6 +295,12 @@ def _write_grid(
     ]
     created = GridServiceArea.objects.bulk_create(objs, batch_size=BATCH_SIZE)
     area_ids = {a.code: obj.pk for a, obj in zip(ds.areas, created, strict=True)}
+    linked = []
+    for a, obj in zip(ds.areas, created, strict=True):
+        if a.tennet_region_code:
+            obj.tennet_region_id = area_ids[a.tennet_region_code]
+            linked.append(obj)
+    GridServiceArea.objects.bulk_update(linked, ["tennet_region"], batch_size=BATCH_SIZE)
     through = GridServiceArea.operators.through
     links = [
         through(gridservicearea_id=area_ids[a.code], organisation_id=organisations[key].pk)
@@ -322,6 +332,34 @@ def _write_grid(
         batch_size=BATCH_SIZE,
     )
     return area_ids
+
+
+def _write_rollouts(provinces: Mapping[str, Province], source: str) -> int:
+    """The carrier timeline of demo/infrastructure.py (national: it does not scale)."""
+    rollouts = demo_rollouts()
+    created = CarrierRollout.objects.bulk_create(
+        CarrierRollout(
+            code=r.code,
+            carrier=r.carrier,
+            name=r.name,
+            province=provinces.get(r.province_code) if r.province_code else None,
+            year=r.year,
+            year_text=r.year_text,
+            certainty=r.certainty,
+            mode=r.mode,
+            open_access=r.open_access,
+            source=source,
+            source_date=SNAPSHOT_DATE,
+            is_synthetic=True,
+        )
+        for r in rollouts
+    )
+    NetworkPoint.objects.bulk_create(
+        NetworkPoint(rollout=obj, code=f"P{k + 1}", name=name, lon=lon, lat=lat)
+        for r, obj in zip(rollouts, created, strict=True)
+        for k, (name, lon, lat) in enumerate(r.points)
+    )
+    return len(created)
 
 
 def _write_locations(
@@ -410,8 +448,24 @@ def demo_delete() -> dict[str, int]:
         ) from exc
 
 
+def _delete_analysis_runs() -> int:
+    """Runs that analysed demo plans go with them (their results would be gone anyway)."""
+    ids = set(
+        AnalysisRun.objects.filter(results__location__origin=DataOrigin.DEMO).values_list("pk", flat=True)
+    )
+    ids |= set(AnalysisRun.objects.filter(baseline_id__in=ids).values_list("pk", flat=True))
+    scenario_runs = AnalysisRun.objects.filter(pk__in=ids, baseline__isnull=False)
+    n = scenario_runs.count()
+    scenario_runs.delete()
+    n += AnalysisRun.objects.filter(pk__in=ids).count()
+    AnalysisRun.objects.filter(pk__in=ids).delete()
+    return n
+
+
 def _delete() -> dict[str, int]:
+    analysis_runs = _delete_analysis_runs()
     deleted: dict[str, int] = demo_plans_delete()
+    deleted["analysis_runs"] = analysis_runs
     demo_locations = ProductionLocation.objects.filter(origin=DataOrigin.DEMO)
     park_ids = list(
         demo_locations.filter(business_park__isnull=False)
@@ -430,7 +484,11 @@ def _delete() -> dict[str, int]:
     deleted["grid_projects"] = GridProject.objects.filter(is_synthetic=True).count()
     deleted["grid_service_areas"] = GridServiceArea.objects.filter(is_synthetic=True).count()
     GridProject.objects.filter(is_synthetic=True).delete()
+    GridServiceArea.objects.filter(is_synthetic=True).update(tennet_region=None)
     GridServiceArea.objects.filter(is_synthetic=True).delete()
+    deleted["carrier_rollouts"] = (
+        CarrierRollout.objects.filter(is_synthetic=True).delete()[1].get("infra.CarrierRollout", 0)
+    )
     companies = Organisation.objects.filter(origin=DataOrigin.DEMO, kind=OrganisationKind.COMPANY)
     deleted["memberships"] = Membership.objects.filter(organisation__in=companies).delete()[0]
     deleted["companies"] = companies.count()
@@ -462,6 +520,7 @@ def demo_load(
     municipalities = dict(Municipality.objects.values_list("code", "pk"))
     parks = _write_parks(ds, municipalities)
     areas = _write_grid(ds, organisations, provinces, source)
+    _write_rollouts(provinces, source)
     location_ids = _write_locations(
         ds,
         organisations=organisations,
@@ -473,9 +532,21 @@ def demo_load(
     )
     summary = ds.summary()
     plans = demo_plans_write(generate_plans(ds), ds, location_ids=location_ids, organisations=organisations)
+    run = analysis_run(actor=actor, reuse=False)
+    analysis = {
+        "run": run.pk,
+        "plans": run.n_plans,
+        "dependent": run.n_dependent,
+        "headline_share": run.headline_share,
+        "co2_by_deadline_t": run.co2_by_deadline_t,
+    }
     audit_record(
         actor=actor, verb="demo.loaded", changes={"summary": summary, "plans": plans, "deleted": deleted}
     )
     return DemoLoadResult(
-        summary=summary, deleted=deleted, seconds=time.perf_counter() - started, plans=plans
+        summary=summary,
+        deleted=deleted,
+        seconds=time.perf_counter() - started,
+        plans=plans,
+        analysis=analysis,
     )

@@ -35,3 +35,21 @@ class CongestionLayer(models.TextChoices):
     RNB_INJECTION = "rnb_invoeding", _("Regionaal net – invoeding")
     TENNET_WITHDRAWAL = "tennet_afname", _("TenneT – afname")
     TENNET_INJECTION = "tennet_invoeding", _("TenneT – invoeding")
+
+
+class Carrier(models.TextChoices):
+    """Energy carriers other than electricity that a plan may need a connection to."""
+
+    HYDROGEN = "waterstof", _("Waterstof")
+    CO2 = "co2", _("CO₂-transport en -opslag")
+    GREEN_GAS = "groen_gas", _("Groen gas")
+    HEAT = "warmte", _("Warmte")
+
+
+class SupplyMode(models.TextChoices):
+    """How a carrier reaches a location: through a network within a practical distance, or by ship or
+    truck (for CO2): a costlier alternative without a distance limit."""
+
+    NETWORK = "net", _("Netwerk (leiding)")
+    SHIP = "schip", _("Per schip")
+    TRUCK = "vrachtwagen", _("Per vrachtwagen")

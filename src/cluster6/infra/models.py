@@ -1,15 +1,31 @@
-"""Energy infrastructure: grid service areas with capacity and queues, planned reinforcements, and the
-congestion zones of the capacity map. Hydrogen, CO2 and green gas follow with the feasibility engine."""
+"""Energy infrastructure, the timeline the feasibility engine runs on:
+
+- grid service areas with their capacity available now, waiting list and expected end of congestion (at
+  the regional operator and at TenneT), and the dated reinforcements that add capacity;
+- the congestion zones of the capacity map;
+- carrier rollouts: the phases of the hydrogen network, CO2 transport and storage (pipeline, or ship and
+  truck as a costlier alternative), green gas and heat, by region and year, with the network points a
+  location can connect to.
+
+Every item carries its source and a certainty (firm, planned, uncertain)."""
 
 from __future__ import annotations
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cluster6.core.models import TimeStampedModel
 
-from .constants import Certainty, CongestionColour, CongestionLayer, OperatorType, ProjectPhase
+from .constants import (
+    Carrier,
+    Certainty,
+    CongestionColour,
+    CongestionLayer,
+    OperatorType,
+    ProjectPhase,
+    SupplyMode,
+)
 
 
 class GridServiceArea(TimeStampedModel):
@@ -83,6 +99,41 @@ class GridServiceArea(TimeStampedModel):
     )
     tennet_status_injection = models.SmallIntegerField(
         _("TenneT-status invoeding"), choices=CongestionColour.choices, null=True, blank=True
+    )
+    tennet_region = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="regional_areas",
+        limit_choices_to={"operator_type": OperatorType.TENNET},
+        verbose_name=_("TenneT-gebied erboven"),
+        help_text=_(
+            "Het TenneT-gebied waarvan dit regionale gebied afhangt (een gedeelde TenneT-wachtrij). Leeg: "
+            "de TenneT-gegevens van dit gebied zelf gelden (einde congestie TenneT)."
+        ),
+    )
+    available_capacity_withdrawal_mw = models.FloatField(
+        _("beschikbare capaciteit afname nu (MW)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_(
+            "Capaciteit die nu vrij is voor de wachtrij. Leeg: afgeleid (0 bij congestie, anders aanwezige "
+            "min benodigde capaciteit); zie docs/engine.md."
+        ),
+    )
+    congestion_end_certainty = models.CharField(
+        _("zekerheid einde congestie (regionaal)"),
+        max_length=8,
+        choices=Certainty.choices,
+        default=Certainty.PLANNED,
+    )
+    tennet_congestion_end_certainty = models.CharField(
+        _("zekerheid einde congestie (TenneT)"),
+        max_length=8,
+        choices=Certainty.choices,
+        default=Certainty.PLANNED,
     )
     source = models.CharField(_("bron"), max_length=250, blank=True)
     snapshot_date = models.DateField(_("peildatum"), null=True, blank=True)
@@ -159,3 +210,75 @@ class CongestionZone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_layer_display()} {self.colour}"
+
+
+class CarrierRollout(TimeStampedModel):
+    """A phase of a carrier network (hydrogen, CO2, green gas, heat): available from `year` in its region
+    (a province, or nationally when empty). A network rollout reaches a location within the practical
+    distance of one of its network points; ship and truck (CO2) reach every location, at extra cost."""
+
+    code = models.CharField(_("code"), max_length=60, unique=True)
+    carrier = models.CharField(_("drager"), max_length=10, choices=Carrier.choices)
+    name = models.CharField(_("naam"), max_length=200)
+    description = models.TextField(_("omschrijving"), blank=True)
+    province = models.ForeignKey(
+        "registry.Province",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="carrier_rollouts",
+        verbose_name=_("provincie"),
+        help_text=_("Leeg: landelijk."),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("beschikbaar vanaf (jaar)"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    year_text = models.CharField(_("planning (tekst)"), max_length=200, blank=True)
+    certainty = models.CharField(
+        _("zekerheid"), max_length=8, choices=Certainty.choices, default=Certainty.PLANNED
+    )
+    mode = models.CharField(_("wijze"), max_length=12, choices=SupplyMode.choices, default=SupplyMode.NETWORK)
+    open_access = models.BooleanField(
+        _("toegankelijk voor derden"),
+        default=True,
+        help_text=_("Uit: de capaciteit is vergeven (bijvoorbeeld Porthos); telt niet mee in de analyse."),
+    )
+    source = models.CharField(_("bron"), max_length=250, blank=True)
+    source_url = models.TextField(_("bron-URL"), blank=True)
+    source_date = models.DateField(_("brondatum"), null=True, blank=True)
+    is_synthetic = models.BooleanField(_("synthetisch"), default=False)
+
+    class Meta:
+        ordering = ["carrier", "year", "code"]
+        verbose_name = _("uitrolfase")
+        verbose_name_plural = _("uitrolfasen")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.year})"
+
+    @property
+    def is_alternative(self) -> bool:
+        return self.mode != SupplyMode.NETWORK
+
+
+class NetworkPoint(models.Model):
+    """A point where a rollout's network can be connected to (a station, a valve, a cluster hub)."""
+
+    rollout = models.ForeignKey(
+        CarrierRollout, on_delete=models.CASCADE, related_name="points", verbose_name=_("uitrolfase")
+    )
+    code = models.CharField(_("code"), max_length=60)
+    name = models.CharField(_("naam"), max_length=200, blank=True)
+    lon = models.FloatField(_("lengtegraad"), validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    lat = models.FloatField(_("breedtegraad"), validators=[MinValueValidator(-90), MaxValueValidator(90)])
+
+    class Meta:
+        ordering = ["rollout", "code"]
+        verbose_name = _("netwerkpunt")
+        verbose_name_plural = _("netwerkpunten")
+        constraints = [
+            models.UniqueConstraint(fields=["rollout", "code"], name="networkpoint_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.code

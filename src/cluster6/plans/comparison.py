@@ -31,8 +31,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from cluster6.accounts.constants import Role
-from cluster6.authz.policies import Actor, is_national, memberships
+from cluster6.authz.policies import Actor, can_view_aggregates
 from cluster6.registry.constants import Sector
 from cluster6.registry.models import Province
 
@@ -46,18 +45,6 @@ REL_TOLERANCE = 0.01
 MIN_COMPANIES = 3
 #: The label of `PlanChange.change is None`: the organisation did not submit in round B.
 NOT_RESUBMITTED = "niet_ingediend"
-
-#: Roles that see the aggregates (every programme role, no consent needed). Company users do not.
-AGGREGATE_ROLES = frozenset(
-    {
-        Role.MINISTERIE,
-        Role.RVO,
-        Role.CLUSTERREGISSEUR,
-        Role.REGIOMANAGER,
-        Role.PROVINCIE,
-        Role.NETBEHEERDER,
-    }
-)
 
 
 class GroupBy:
@@ -303,9 +290,9 @@ def group_figures(items: Iterable[ComparedPlan], *, min_companies: int = MIN_COM
 
 
 def can_view_plan_aggregates(actor: Actor) -> bool:
-    """Every programme role (and superusers) sees the aggregates, without consent; company users do not.
-    (Kept here, next to the aggregates, until the policy layer grows a home for aggregate rights.)"""
-    return is_national(actor) or any(m.role in AGGREGATE_ROLES for m in memberships(actor))
+    """Every programme role (and superusers) sees the aggregates, without consent; company users do not
+    (the rule lives in the policy layer: `can_view_aggregates`)."""
+    return can_view_aggregates(actor)
 
 
 def comparison_rounds() -> list[SurveyRound]:

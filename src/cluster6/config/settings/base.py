@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "cluster6.registry",
     "cluster6.infra",
     "cluster6.plans",
+    "cluster6.analysis",
     "cluster6.api",
     "cluster6.demo",
 ]

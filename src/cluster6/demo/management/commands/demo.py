@@ -90,5 +90,19 @@ class Command(BaseCommand):
             _("  L-CES-scope cluster 6: %(lces).0f%%; op een bedrijventerrein: %(park).0f%%")
             % {"lces": 100 * s["cluster6_lces_share"], "park": 100 * s["business_park_share"]},
         ]
+        a = result.analysis
+        if a:
+            lines.append(
+                _(
+                    "  analyse: %(n)s plannen, %(d)s afhankelijk van nieuwe infrastructuur; "
+                    "kan niet of mag niet: %(share).0f%% (run %(run)s)"
+                )
+                % {
+                    "n": a["plans"],
+                    "d": a["dependent"],
+                    "share": 100 * (a["headline_share"] or 0),
+                    "run": a["run"],
+                }
+            )
         for line in lines:
             self.stdout.write(line)

@@ -1,0 +1,692 @@
+"""The bridge between the database and the engine: the only module that knows both (architecture rule 6).
+
+`load_inputs()` reads the current plan versions and the infrastructure timeline into the engine's plain
+dataclasses; the mapping rules are documented in docs/engine.md ("From the registry to the engine").
+The engine then runs on everything, unscoped: its per-plan results are stored as `PlanResult` rows and
+read back through the policy layer, its aggregates reveal no single company.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from cluster6 import engine as eng
+from cluster6.engine import io as engine_io
+from cluster6.infra.constants import Carrier, Certainty, CongestionColour, OperatorType, SupplyMode
+from cluster6.infra.models import CarrierRollout, GridProject, GridServiceArea, NetworkPoint
+from cluster6.plans.constants import GridNeed, PlanStatus, SubmissionStatus, VoltageLevel
+from cluster6.plans.models import PlanVersion, Submission, SurveyRound
+from cluster6.registry.constants import CLUSTER6
+
+from .models import Scenario
+
+CERTAINTY = {
+    Certainty.FIRM: eng.Certainty.FIRM,
+    Certainty.PLANNED: eng.Certainty.PLANNED,
+    Certainty.UNCERTAIN: eng.Certainty.UNCERTAIN,
+}
+CERTAINTY_BACK = {v.value: k for k, v in CERTAINTY.items()}
+CARRIER = {
+    Carrier.HYDROGEN: eng.Carrier.HYDROGEN,
+    Carrier.CO2: eng.Carrier.CO2,
+    Carrier.GREEN_GAS: eng.Carrier.GREEN_GAS,
+    Carrier.HEAT: eng.Carrier.HEAT,
+}
+CARRIER_BACK = {v.value: k for k, v in CARRIER.items()}
+#: The voltage levels at which a connection is made directly to TenneT's grid.
+TENNET_VOLTAGES = frozenset({VoltageLevel.HV, VoltageLevel.EHV})
+#: Prefix of the TenneT level made for a regional area that has TenneT data of its own but no TenneT area.
+VIRTUAL_TENNET = "tennet:"
+#: Separator in project codes: "<area code>|<project name>"; TenneT projects group as "TenneT|<name>".
+SEP = "|"
+TENNET_GROUP = "TenneT"
+#: A congestion status from which an area has no capacity free now (investigation or shortage).
+CONGESTED = CongestionColour.INVESTIGATION
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRef:
+    plan_id: int
+    version_id: int
+    location_id: int
+    organisation_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectInfo:
+    """What the web pages show about an infrastructure project of the engine's input."""
+
+    code: str  # the group code (a TenneT project appears once, for all areas it serves)
+    name: str
+    kind: str  # engine ProjectKind value
+    area_code: str | None
+    area_name: str
+    operator: str
+    carrier: str | None
+    year: int | None
+    certainty: str
+    source: str
+
+
+@dataclass(slots=True)
+class EngineInput:
+    plans: tuple[eng.Plan, ...]
+    infra: eng.Infrastructure
+    refs: dict[str, PlanRef]
+    #: engine project id -> group code (TenneT projects replicated over areas share one code)
+    project_group: dict[str, str]
+    projects: dict[str, ProjectInfo]
+    basis: str
+    notes: list[str] = field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------------- plan versions
+
+
+def current_submissions(*, round_id: int | None = None) -> list[int]:
+    """Per organisation, the latest submitted revision of its latest round (by opening date), or of
+    `round_id` when given. Drafts never count."""
+    qs = Submission.objects.filter(status=SubmissionStatus.SUBMITTED)
+    if round_id is not None:
+        qs = qs.filter(round_id=round_id)
+    best: dict[int, tuple[date, int, int, int]] = {}
+    for sid, org, opens, round_pk, revision in qs.values_list(
+        "id", "organisation_id", "round__opens_on", "round_id", "revision"
+    ):
+        key = (opens, round_pk, revision, sid)
+        if org not in best or key > best[org]:
+            best[org] = key
+    return sorted(k[3] for k in best.values())
+
+
+def current_versions(*, round_id: int | None = None, cluster6_only: bool = True) -> list[PlanVersion]:
+    qs = PlanVersion.objects.filter(submission_id__in=current_submissions(round_id=round_id)).select_related(
+        "plan__location__province",
+        "plan__location__grid_operator",
+        "plan__location__grid_service_area",
+        "submission",
+    )
+    if cluster6_only:
+        qs = qs.filter(plan__location__cluster=CLUSTER6)
+    return list(qs.order_by("plan_id"))
+
+
+# ------------------------------------------------------------------------------------ grid timeline
+
+
+def _congested(*statuses: int | None) -> bool:
+    return any(s is not None and s >= CONGESTED for s in statuses)
+
+
+def capacity_now_mw(
+    area: GridServiceArea, own_end: int | None, statuses: Sequence[int | None]
+) -> float | None:
+    """The capacity free now for the waiting list: the stored value when given; otherwise 0 in a congested
+    area (a status of investigation or shortage, or an expected end year of congestion), else the existing
+    minus the required capacity. None: unknown and not congested (no constraint)."""
+    if area.available_capacity_withdrawal_mw is not None:
+        return float(area.available_capacity_withdrawal_mw)
+    if own_end is not None or _congested(*statuses):
+        return 0.0
+    existing, required = area.existing_capacity_withdrawal_mw, area.required_capacity_withdrawal_mw
+    if existing is not None and required is not None:
+        return max(0.0, float(existing) - float(required))
+    return None
+
+
+def _reinforcements(
+    projects: Iterable[GridProject], area_code: str
+) -> tuple[list[eng.Reinforcement], list[str]]:
+    out: list[eng.Reinforcement] = []
+    skipped: list[str] = []
+    for p in projects:
+        if p.completion_year is None:
+            skipped.append(p.name)
+            continue
+        if not p.added_capacity_mw:
+            skipped.append(p.name)
+            continue
+        out.append(
+            eng.Reinforcement(
+                id=project_id(area_code, p),
+                year=int(p.completion_year),
+                mw=float(p.added_capacity_mw),
+                certainty=CERTAINTY[Certainty(p.certainty)],
+                name=p.name,
+            )
+        )
+    return out, skipped
+
+
+def project_id(area_code: str, p: GridProject) -> str:
+    if p.operator_type == OperatorType.TENNET:
+        return SEP.join((area_code, TENNET_GROUP, p.name))
+    return SEP.join((area_code, p.name))
+
+
+def project_group(engine_id: str) -> str:
+    """TenneT projects are listed under every area they serve: they form one project."""
+    parts = engine_id.split(SEP)
+    if len(parts) >= 3 and parts[1] == TENNET_GROUP:
+        return SEP.join((TENNET_GROUP, SEP.join(parts[2:])))
+    return engine_id
+
+
+@dataclass
+class _Grid:
+    areas: list[eng.GridArea]
+    queue: list[eng.QueueRequest]
+    tennet_parent: dict[str, str]  # regional area code -> engine id of its TenneT level
+    projects: dict[str, ProjectInfo]
+    snapshot: dict[str, date | None]
+    queue_mw: dict[str, tuple[float, int]]
+    notes: list[str]
+
+
+def _grid(base_year: int) -> _Grid:
+    areas = list(GridServiceArea.objects.select_related("tennet_region").order_by("code"))
+    by_area: dict[int, list[GridProject]] = defaultdict(list)
+    for p in GridProject.objects.order_by("area_id", "completion_year", "name", "id"):
+        by_area[p.area_id].append(p)
+    out: list[eng.GridArea] = []
+    parents: dict[str, str] = {}
+    projects: dict[str, ProjectInfo] = {}
+    snapshot: dict[str, date | None] = {}
+    queue_mw: dict[str, tuple[float, int]] = {}
+    unknown_capacity = 0
+    end_unconstrained = base_year  # "no constraint now": capacity unconstrained from the base year on
+
+    def info(engine_id: str, p: GridProject, area: GridServiceArea) -> None:
+        group = project_group(engine_id)
+        if group in projects:
+            return
+        projects[group] = ProjectInfo(
+            code=group,
+            name=p.name,
+            kind=eng.ProjectKind.GRID_REINFORCEMENT.value,
+            area_code=None if group.startswith(TENNET_GROUP + SEP) else area.code,
+            area_name="TenneT" if group.startswith(TENNET_GROUP + SEP) else area.name,
+            operator=p.operator_name,
+            carrier=None,
+            year=p.completion_year,
+            certainty=p.certainty,
+            source=p.source,
+        )
+
+    def end_info(
+        engine_id: str, name: str, area: GridServiceArea, year: int, certainty: str, operator: str
+    ) -> None:
+        pid = f"einde-congestie:{engine_id}"
+        projects[pid] = ProjectInfo(
+            code=pid,
+            name=name,
+            kind=eng.ProjectKind.CONGESTION_END.value,
+            area_code=area.code,
+            area_name=area.name,
+            operator=operator,
+            carrier=None,
+            year=year,
+            certainty=certainty,
+            source=area.source,
+        )
+
+    tennet_codes = {a.code for a in areas if a.operator_type == OperatorType.TENNET}
+    for a in areas:
+        own = by_area.get(a.pk, [])
+        first_operator = a.operator_names.split(",")[0].strip()
+        is_tennet = a.operator_type == OperatorType.TENNET
+        snapshot[a.code] = a.snapshot_date
+        queue_mw[a.code] = (float(a.queue_withdrawal_mw or 0.0), int(a.queue_requests_withdrawal or 0))
+        if is_tennet:
+            end = a.congestion_end_withdrawal_tennet or a.congestion_end_withdrawal_rnb
+            statuses: tuple[int | None, ...] = (a.tennet_status_withdrawal, a.status_withdrawal)
+            certainty = a.tennet_congestion_end_certainty
+            reinf, _skipped = _reinforcements(own, a.code)
+        else:
+            end = a.congestion_end_withdrawal_rnb
+            statuses = (a.status_withdrawal,)
+            certainty = a.congestion_end_certainty
+            reinf, _skipped = _reinforcements((p for p in own if p.operator_type == OperatorType.RNB), a.code)
+        now = capacity_now_mw(a, end, statuses)
+        if now is None:
+            unknown_capacity += 1
+            now, end = 0.0, end_unconstrained
+        parent: str | None = None
+        if not is_tennet:
+            if a.tennet_region is not None and a.tennet_region.code in tennet_codes:
+                parent = a.tennet_region.code
+            elif a.congestion_end_withdrawal_tennet is not None or _congested(a.tennet_status_withdrawal):
+                parent = VIRTUAL_TENNET + a.code
+                t_end = a.congestion_end_withdrawal_tennet
+                t_reinf, _ = _reinforcements(
+                    (p for p in own if p.operator_type == OperatorType.TENNET), a.code
+                )
+                out.append(
+                    eng.GridArea(
+                        id=parent,
+                        level=eng.GridLevel.TENNET,
+                        capacity_now_mw=0.0,
+                        operator="TenneT",
+                        name=f"TenneT boven {a.name}",
+                        reinforcements=tuple(t_reinf),
+                        congestion_end_year=t_end,
+                        congestion_end_certainty=CERTAINTY[Certainty(a.tennet_congestion_end_certainty)],
+                    )
+                )
+                for r in t_reinf:
+                    info(r.id, next(p for p in own if project_id(a.code, p) == r.id), a)
+                if t_end is not None:
+                    end_info(
+                        parent,
+                        f"Einde congestie TenneT boven {a.name}",
+                        a,
+                        t_end,
+                        a.tennet_congestion_end_certainty,
+                        "TenneT",
+                    )
+            if parent is not None:
+                parents[a.code] = parent
+        out.append(
+            eng.GridArea(
+                id=a.code,
+                level=eng.GridLevel.TENNET if is_tennet else eng.GridLevel.REGIONAL,
+                capacity_now_mw=float(now),
+                operator=first_operator,
+                name=a.name,
+                parent_id=parent,
+                reinforcements=tuple(reinf),
+                congestion_end_year=end,
+                congestion_end_certainty=CERTAINTY[Certainty(certainty)],
+            )
+        )
+        for r in reinf:
+            info(r.id, next(p for p in own if project_id(a.code, p) == r.id), a)
+        if end is not None and end != end_unconstrained:
+            end_info(a.code, f"Einde congestie {a.name}", a, end, certainty, first_operator)
+    notes = []
+    if unknown_capacity:
+        notes.append(
+            f"{unknown_capacity} voedingsgebied(en) zonder congestie en zonder capaciteitsgegevens: "
+            "onbeperkt."
+        )
+    return _Grid(out, [], parents, projects, snapshot, queue_mw, notes)
+
+
+# ---------------------------------------------------------------------------------------- carriers
+
+
+def _carriers() -> tuple[list[eng.CarrierRollout], list[eng.NetworkPoint], dict[str, ProjectInfo], list[str]]:
+    rollouts: list[eng.CarrierRollout] = []
+    infos: dict[str, ProjectInfo] = {}
+    closed = 0
+    for r in CarrierRollout.objects.select_related("province").order_by("code"):
+        if not r.open_access:
+            closed += 1
+            continue
+        rollouts.append(
+            eng.CarrierRollout(
+                id=r.code,
+                carrier=CARRIER[Carrier(r.carrier)],
+                year=int(r.year),
+                certainty=CERTAINTY[Certainty(r.certainty)],
+                region=r.province.name if r.province is not None else None,
+                mode=eng.SupplyMode.NETWORK if r.mode == SupplyMode.NETWORK else eng.SupplyMode.ALTERNATIVE,
+                name=r.name,
+            )
+        )
+        infos[r.code] = ProjectInfo(
+            code=r.code,
+            name=r.name,
+            kind=eng.ProjectKind.CARRIER_ROLLOUT.value,
+            area_code=None,
+            area_name=r.province.name if r.province is not None else "landelijk",
+            operator="",
+            carrier=r.carrier,
+            year=r.year,
+            certainty=r.certainty,
+            source=r.source,
+        )
+    open_ids = {r.id for r in rollouts}
+    points = [
+        eng.NetworkPoint(id=f"{code}/{pt_code}", rollout_id=code, lon=float(lon), lat=float(lat))
+        for code, pt_code, lon, lat in NetworkPoint.objects.order_by("rollout__code", "code").values_list(
+            "rollout__code", "code", "lon", "lat"
+        )
+        if code in open_ids
+    ]
+    notes = [f"{closed} uitrolfase(n) niet toegankelijk voor derden: niet meegeteld."] if closed else []
+    return rollouts, points, infos, notes
+
+
+# ------------------------------------------------------------------------------------------- plans
+
+
+def engine_plan(v: PlanVersion, grid: _Grid) -> tuple[eng.Plan, bool]:
+    """The engine's plan for a version; the flag says that a grid need could not be placed in an area."""
+    loc = v.plan.location
+    needs: dict[eng.Carrier, float] = {}
+    if v.needs_hydrogen:
+        needs[eng.Carrier.HYDROGEN] = float(v.hydrogen_t)
+    if v.needs_co2:
+        needs[eng.Carrier.CO2] = float(v.co2_transport_t)
+    if v.needs_green_gas:
+        needs[eng.Carrier.GREEN_GAS] = float(v.green_gas_m3)
+    if v.needs_heat:
+        needs[eng.Carrier.HEAT] = float(v.heat_delta_gwh)
+    operating = v.status == PlanStatus.OPERATING
+    wants_grid = v.grid_need != GridNeed.NONE and v.extra_capacity_mw > 0 and not operating
+    area_id: str | None = None
+    unplaced = False
+    if wants_grid:
+        area = loc.grid_service_area
+        if area is None:
+            unplaced = True
+        else:
+            area_id = area.code
+            if v.voltage_level in TENNET_VOLTAGES and area.code in grid.tennet_parent:
+                area_id = grid.tennet_parent[area.code]
+    return (
+        eng.Plan(
+            id=str(v.plan_id),
+            location_id=str(loc.pk),
+            province=loc.province.name if loc.province is not None else "onbekend",
+            sector=loc.sector,
+            route=v.route,
+            planned_year=int(v.in_operation_year),
+            co2_reduction_t=float(v.co2_reduction_t),
+            grid_operator=loc.grid_operator.name if loc.grid_operator is not None else "onbekend",
+            grid_area_id=area_id,
+            grid_mw=float(v.extra_capacity_mw) if area_id else 0.0,
+            request_date=v.grid_request_date,
+            priority=eng.Priority(int(v.priority_class)),
+            accepts_flexible=bool(v.accepts_flexible_contract),
+            needs={} if operating else needs,
+            lon=loc.longitude,
+            lat=loc.latitude,
+            status=eng.PlanStatus.CANCELLED if v.status == PlanStatus.CANCELLED else eng.PlanStatus.ACTIVE,
+        ),
+        unplaced,
+    )
+
+
+def _other_requests(plans: Sequence[eng.Plan], grid: _Grid, base_year: int) -> list[eng.QueueRequest]:
+    """The published waiting list of each area, less the platform's plans that requested capacity before
+    the snapshot date (they are in that list already), as equal requests dated at the snapshot date."""
+    known: dict[str, tuple[float, int]] = defaultdict(lambda: (0.0, 0))
+    for p in plans:
+        if p.grid_area_id is None or p.request_date is None or p.status != eng.PlanStatus.ACTIVE:
+            continue
+        area = p.grid_area_id.removeprefix(VIRTUAL_TENNET)
+        snap = grid.snapshot.get(area)
+        if snap is not None and p.request_date <= snap:
+            mw, n = known[area]
+            known[area] = (mw + p.grid_mw, n + 1)
+    out: list[eng.QueueRequest] = []
+    for code, (mw, n) in sorted(grid.queue_mw.items()):
+        plan_mw, plan_n = known.get(code, (0.0, 0))
+        rest_mw = round(max(0.0, mw - plan_mw), 3)
+        rest_n = max(1, n - plan_n) if rest_mw > 0 else 0
+        day = grid.snapshot.get(code) or date(base_year, 1, 1)
+        each = round(rest_mw / rest_n, 4) if rest_n else 0.0
+        out.extend(
+            eng.QueueRequest(id=f"wachtrij:{code}:{k + 1}", area_id=code, mw=each, request_date=day)
+            for k in range(rest_n)
+        )
+    return out
+
+
+def load_inputs(
+    *, params: eng.Parameters, survey_round: SurveyRound | None = None, cluster6_only: bool = True
+) -> EngineInput:
+    grid = _grid(params.base_year)
+    rollouts, points, carrier_infos, carrier_notes = _carriers()
+    versions = current_versions(
+        round_id=survey_round.pk if survey_round else None, cluster6_only=cluster6_only
+    )
+    plans: list[eng.Plan] = []
+    refs: dict[str, PlanRef] = {}
+    unplaced = 0
+    for v in versions:
+        plan, lost = engine_plan(v, grid)
+        unplaced += lost
+        plans.append(plan)
+        refs[plan.id] = PlanRef(v.plan_id, v.pk, v.plan.location_id, v.submission.organisation_id)
+    queue = _other_requests(plans, grid, params.base_year)
+    infra = eng.Infrastructure(tuple(grid.areas), tuple(queue), tuple(rollouts), tuple(points))
+    groups = {r.id: project_group(r.id) for a in grid.areas for r in a.reinforcements}
+    notes = grid.notes + carrier_notes
+    if unplaced:
+        notes.append(
+            f"{unplaced} plan(nen) met een netvraag op een locatie zonder voedingsgebied: "
+            "netvraag niet meegeteld."
+        )
+    what = f"ronde {survey_round.name}" if survey_round else "laatst ingediende versies"
+    basis = f"{len(plans)} plannen ({what}{', cluster 6' if cluster6_only else ''})"
+    return EngineInput(
+        plans=tuple(plans),
+        infra=infra,
+        refs=refs,
+        project_group=groups,
+        projects={**grid.projects, **carrier_infos},
+        basis=basis,
+        notes=notes,
+    )
+
+
+# ---------------------------------------------------------------------------------------- scenarios
+
+
+def scenario_to_engine(s: Scenario, inputs: EngineInput | None = None) -> eng.Scenario:
+    """A stored scenario as the engine's Scenario. Reinforcement shifts are keyed by project (group) code
+    and expanded to every engine reinforcement of the group."""
+    shifts: dict[str, int] = {}
+    groups = inputs.project_group if inputs is not None else {}
+    for code, years in (s.reinforcement_shifts or {}).items():
+        members = [k for k, g in groups.items() if g == code] or [code]
+        for k in members:
+            shifts[k] = int(years)
+    extras = tuple(
+        eng.ExtraCapacity(
+            area_id=str(x["area_id"]),
+            year=int(x["year"]),
+            mw=float(x["mw"]),
+            certainty=eng.Certainty(x.get("certainty", "planned")),
+            id=str(x.get("id", "")),
+        )
+        for x in (s.extra_capacity or [])
+    )
+    return eng.Scenario(
+        name=s.name,
+        reinforcement_shifts=shifts,
+        congestion_end_shifts={k: int(v) for k, v in (s.congestion_end_shifts or {}).items()},
+        rollout_shifts={k: int(v) for k, v in (s.rollout_shifts or {}).items()},
+        extra_capacity=extras,
+        flexible_share=s.flexible_share,
+        all_plans_flexible=s.all_plans_flexible,
+    )
+
+
+def group_unlock(entries: Sequence[eng.UnlockEntry], inputs: EngineInput) -> list[dict[str, Any]]:
+    """The unlock ranking per project: the replicas of a TenneT project over the areas it serves are
+    summed (every plan sits under exactly one of them, so the sum is exact), then ranked again."""
+    merged: dict[str, dict[str, Any]] = {}
+    for e in entries:
+        code = inputs.project_group.get(e.project_id, e.project_id)
+        info = inputs.projects.get(code)
+        row = merged.get(code)
+        if row is None:
+            merged[code] = {
+                "code": code,
+                "kind": e.kind.value,
+                "name": info.name if info else e.name,
+                "area_code": info.area_code if info else e.area_id,
+                "area_name": info.area_name if info else (e.area_id or ""),
+                "operator": info.operator if info else "",
+                "carrier": e.carrier.value if e.carrier else None,
+                "year": e.year,
+                "year_earlier": e.year_earlier,
+                "certainty": info.certainty if info else "",
+                "co2_gained_t": e.co2_gained_t,
+                "plans_unlocked": e.plans_unlocked,
+                "plans_earlier": e.plans_earlier,
+            }
+        else:
+            row["co2_gained_t"] += e.co2_gained_t
+            row["plans_unlocked"] += e.plans_unlocked
+            row["plans_earlier"] += e.plans_earlier
+    rows = sorted(
+        merged.values(),
+        key=lambda r: (-r["co2_gained_t"], -r["plans_unlocked"], -r["plans_earlier"], r["code"]),
+    )
+    for rank, row in enumerate(rows, start=1):
+        row["rank"] = rank
+    return rows
+
+
+# --------------------------------------------------------------------------------------- computing
+
+
+def default_parameters(base_year: int) -> dict[str, Any]:
+    return engine_io.params_to_dict(eng.Parameters(base_year=base_year))
+
+
+def parameters(data: Mapping[str, Any] | None, base_year: int) -> dict[str, Any]:
+    """Checked parameters (the engine's format) from a form or API payload; missing values: defaults.
+    Raises EngineInputError (as InputError) with every problem."""
+    try:
+        params = engine_io.params_from_dict(dict(data or {}), base=eng.Parameters(base_year=base_year))
+    except eng.EngineInputError as exc:
+        raise InputError(exc.errors) from exc
+    return engine_io.params_to_dict(params)
+
+
+def scenario_check(values: Mapping[str, Any]) -> None:
+    """The overrides of a scenario must be well-formed (the engine's scenario format)."""
+    try:
+        engine_io.scenario_from_dict({k: v for k, v in values.items() if v is not None})
+    except eng.EngineInputError as exc:
+        raise InputError(exc.errors) from exc
+
+
+class InputError(ValueError):
+    def __init__(self, errors: Sequence[str]) -> None:
+        super().__init__("\n".join(errors))
+        self.errors = list(errors)
+
+
+@dataclass(frozen=True, slots=True)
+class Computation:
+    """Everything a stored run keeps, as plain data."""
+
+    input_hash: str
+    engine_version: str
+    parameters: dict[str, Any]
+    scenario_snapshot: dict[str, Any] | None
+    basis: str
+    notes: list[str]
+    total: dict[str, Any]
+    aggregates: dict[str, Any]
+    comparison: dict[str, Any] | None
+    unlock_ranking: list[dict[str, Any]]
+    miek_candidates: list[dict[str, Any]]
+    results: list[dict[str, Any]]  # per plan: PlanResult fields plus the ids of PlanRef
+    duration_ms: int
+
+
+def input_digest(
+    params_data: Mapping[str, Any], scenario: Scenario | None, survey_round: SurveyRound | None = None
+) -> tuple[EngineInput, eng.Parameters, eng.Scenario | None, str]:
+    params = engine_io.params_from_dict(dict(params_data))
+    inputs = load_inputs(params=params, survey_round=survey_round)
+    engine_scenario = scenario_to_engine(scenario, inputs) if scenario is not None else None
+    digest = engine_io.input_hash(inputs.plans, inputs.infra, params, engine_scenario, eng.ENGINE_VERSION)
+    return inputs, params, engine_scenario, digest
+
+
+def _result_fields(outcome: eng.PlanOutcome, plan: eng.Plan, ref: PlanRef) -> dict[str, Any]:
+    g = outcome.grid
+    return {
+        "plan_id": ref.plan_id,
+        "plan_version_id": ref.version_id,
+        "location_id": ref.location_id,
+        "organisation_id": ref.organisation_id,
+        "feasibility": outcome.feasibility.value,
+        "bottleneck": outcome.bottleneck.value if outcome.bottleneck else "",
+        "binding_requirement": outcome.binding_requirement or "",
+        "planned_year": plan.planned_year,
+        "ready_year": outcome.ready_year,
+        "ready_year_certain": outcome.ready_year_certain,
+        "realisation_year": outcome.realisation_year,
+        "by_deadline": outcome.by_deadline,
+        "co2_reduction_t": plan.co2_reduction_t,
+        "grid_area_code": g.area_id if g else "",
+        "requested_mw": g.requested_mw if g else None,
+        "firm_mw": g.firm_mw if g else None,
+        "connection_year": g.connection_year if g else None,
+        "connection_year_certain": g.connection_year_certain if g else None,
+        "regional_year": g.regional_year if g else None,
+        "tennet_year": g.tennet_year if g else None,
+        "binding": g.binding.value if g else "",
+        "queue_position": g.queue_position if g else None,
+        "queue_length": g.queue_length if g else None,
+        "mw_ahead": g.mw_ahead if g else None,
+        "tennet_queue_position": g.tennet_queue_position if g else None,
+        "tennet_queue_length": g.tennet_queue_length if g else None,
+        "tennet_mw_ahead": g.tennet_mw_ahead if g else None,
+        "carriers": engine_io.to_jsonable(outcome.carriers),
+        "explanation": outcome.explanation,
+    }
+
+
+def compute(
+    inputs: EngineInput, params: eng.Parameters, scenario: eng.Scenario | None, digest: str
+) -> Computation:
+    """Run the engine: the analysis (with the scenario, compared with the baseline), the unlock ranking
+    per project and the candidate MIEK areas."""
+    started = time.perf_counter()
+    try:
+        engine = eng.Engine(inputs.plans, inputs.infra, params)
+        result = engine.analyse(scenario)
+        comparison = engine.compare(scenario) if scenario is not None else None
+        ranking = engine.unlock_ranking(result=result)
+        miek = engine.miek_candidates(result=result)
+    except eng.EngineInputError as exc:
+        raise InputError(exc.errors) from exc
+    plans = {p.id: p for p in inputs.plans}
+    results = [_result_fields(o, plans[o.plan_id], inputs.refs[o.plan_id]) for o in result.plan_outcomes()]
+    aggregates: dict[str, Any] = engine_io.to_jsonable(result.aggregates)
+    return Computation(
+        input_hash=digest,
+        engine_version=eng.ENGINE_VERSION,
+        parameters=engine_io.params_to_dict(params),
+        scenario_snapshot=engine_io.scenario_to_dict(scenario) if scenario is not None else None,
+        basis=inputs.basis,
+        notes=list(inputs.notes),
+        total=aggregates["total"],
+        aggregates=aggregates,
+        comparison=engine_io.to_jsonable(comparison) if comparison is not None else None,
+        unlock_ranking=group_unlock(ranking, inputs),
+        miek_candidates=engine_io.to_jsonable(miek),
+        results=results,
+        duration_ms=round((time.perf_counter() - started) * 1000),
+    )
+
+
+def export_inputs(params_data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any], int, int, int]:
+    """The database's inputs as the engine's files: plans, infrastructure (and counts)."""
+    inputs, _params, _s, _d = input_digest(params_data, None)
+    return (
+        engine_io.plans_to_dict(inputs.plans),
+        engine_io.infra_to_dict(inputs.infra),
+        len(inputs.plans),
+        len(inputs.infra.areas),
+        len(inputs.infra.rollouts),
+    )
+
+
+ENGINE_VERSION = eng.ENGINE_VERSION

@@ -1,0 +1,183 @@
+"""Writes of the analysis app: running the engine and storing the run, and keeping scenarios.
+
+A run is reproducible (architecture rule 7): it records the engine version, the SHA-256 of its input
+(plans, infrastructure, parameters and scenario in the canonical form of docs/formats.md) and the
+parameters. `analysis_current` reuses a stored run with the same hash, so a page can ask for the current
+analysis without computing it twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cluster6.accounts.models import User
+from cluster6.audit.services import audit_record
+from cluster6.plans.models import SurveyRound
+
+from . import adapters
+from .constants import RunKind
+from .models import AnalysisRun, PlanResult, Scenario
+
+logger = logging.getLogger(__name__)
+
+#: How many entries of the unlock ranking a run stores (ranked by CO2 gained; the tail adds nothing).
+RANKING_LIMIT = 500
+
+
+def default_parameters() -> dict[str, Any]:
+    """The parameters of an analysis now: this year as the base year, the engine's defaults otherwise."""
+    return adapters.default_parameters(timezone.localdate().year)
+
+
+def parameters_from(data: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Checked parameters from a form, file or API payload (missing values take the defaults); a
+    ValidationError names every problem."""
+    try:
+        return adapters.parameters(data, timezone.localdate().year)
+    except adapters.InputError as exc:
+        raise ValidationError(exc.errors) from exc
+
+
+@transaction.atomic
+def analysis_run(
+    *,
+    actor: User | None,
+    params: Mapping[str, Any] | None = None,
+    scenario: Scenario | None = None,
+    survey_round: SurveyRound | None = None,
+    reuse: bool = True,
+) -> AnalysisRun:
+    """Run the engine on the current plans and timeline (with `scenario`: compared with the baseline of
+    the same parameters, which is run too) and store the run with a result per plan. With `reuse`, a
+    stored run with the same engine version and input hash is returned instead."""
+    params_data = parameters_from(params)
+    try:
+        inputs, engine_params, engine_scenario, digest = adapters.input_digest(
+            params_data, scenario, survey_round
+        )
+    except adapters.InputError as exc:
+        raise ValidationError(exc.errors) from exc
+    if reuse:
+        existing = (
+            AnalysisRun.objects.filter(input_hash=digest, engine_version=adapters.ENGINE_VERSION)
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        if existing is not None:
+            return existing
+    baseline_run = None
+    if scenario is not None:
+        baseline_run = analysis_run(
+            actor=actor, params=params_data, scenario=None, survey_round=survey_round, reuse=True
+        )
+    try:
+        c = adapters.compute(inputs, engine_params, engine_scenario, digest)
+    except adapters.InputError as exc:
+        raise ValidationError([_("Invoer van de analyse: %(e)s") % {"e": e} for e in exc.errors]) from exc
+    run = AnalysisRun.objects.create(
+        created_by=actor if actor is not None and actor.pk else None,
+        kind=RunKind.SCENARIO if scenario is not None else RunKind.BASELINE,
+        engine_version=c.engine_version,
+        input_hash=c.input_hash,
+        parameters=c.parameters,
+        scenario=scenario,
+        scenario_snapshot=c.scenario_snapshot,
+        baseline=baseline_run,
+        basis=c.basis,
+        n_plans=c.total["n_plans"],
+        n_dependent=c.total["n_dependent"],
+        headline_share=c.total["headline_share"],
+        co2_by_deadline_t=c.total["co2_by_deadline_t"],
+        aggregates=c.aggregates,
+        comparison=c.comparison,
+        unlock_ranking=c.unlock_ranking[:RANKING_LIMIT],
+        miek_candidates=c.miek_candidates,
+        notes=c.notes,
+        duration_ms=c.duration_ms,
+    )
+    PlanResult.objects.bulk_create((PlanResult(run=run, **row) for row in c.results), batch_size=1000)
+    audit_record(
+        actor=actor,
+        verb="analysis.run",
+        target=run,
+        changes={
+            "input_hash": c.input_hash,
+            "engine_version": c.engine_version,
+            "scenario": scenario.pk if scenario else None,
+            "plans": c.total["n_plans"],
+            "headline_share": c.total["headline_share"],
+        },
+    )
+    logger.info("analysis.completed run_id=%s plans=%s ms=%s", run.pk, c.total["n_plans"], c.duration_ms)
+    return run
+
+
+def analysis_current(*, actor: User | None, params: Mapping[str, Any] | None = None) -> AnalysisRun:
+    """The baseline analysis of the current data: a stored run with the same input, or a new one."""
+    return analysis_run(actor=actor, params=params, reuse=True)
+
+
+SCENARIO_FIELDS = (
+    "name",
+    "description",
+    "reinforcement_shifts",
+    "congestion_end_shifts",
+    "rollout_shifts",
+    "extra_capacity",
+    "flexible_share",
+    "all_plans_flexible",
+)
+
+
+def _validate_scenario(values: dict[str, Any]) -> None:
+    """The overrides must be well-formed (the engine format); unknown project or area codes are reported
+    when the scenario runs, against the timeline of that moment."""
+    data = {k: values.get(k) for k in SCENARIO_FIELDS if k not in ("description",)}
+    try:
+        adapters.scenario_check(data)
+    except adapters.InputError as exc:
+        raise ValidationError(exc.errors) from exc
+
+
+@transaction.atomic
+def scenario_create(*, actor: User, values: dict[str, Any]) -> Scenario:
+    _validate_scenario(values)
+    scenario = Scenario(created_by=actor, **{k: v for k, v in values.items() if k in SCENARIO_FIELDS})
+    scenario.full_clean()
+    scenario.save()
+    audit_record(actor=actor, verb="scenario.created", target=scenario, changes=_jsonable(values))
+    return scenario
+
+
+@transaction.atomic
+def scenario_update(*, scenario: Scenario, actor: User, values: dict[str, Any]) -> Scenario:
+    """Change a scenario. Stored runs keep the snapshot they were computed with."""
+    _validate_scenario({**{k: getattr(scenario, k) for k in SCENARIO_FIELDS}, **values})
+    changes = {}
+    for k, v in values.items():
+        if k in SCENARIO_FIELDS and getattr(scenario, k) != v:
+            changes[k] = {"from": getattr(scenario, k), "to": v}
+            setattr(scenario, k, v)
+    scenario.full_clean()
+    scenario.save()
+    audit_record(actor=actor, verb="scenario.updated", target=scenario, changes=_jsonable(changes))
+    return scenario
+
+
+@transaction.atomic
+def scenario_archive(*, scenario: Scenario, actor: User) -> Scenario:
+    scenario.is_archived = True
+    scenario.save(update_fields=["is_archived", "updated_at"])
+    audit_record(actor=actor, verb="scenario.archived", target=scenario)
+    return scenario
+
+
+def _jsonable(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if isinstance(v, str | int | float | bool | list | dict | None)}
