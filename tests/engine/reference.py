@@ -113,7 +113,8 @@ def grid_results(plans: list[Plan], infra: Infrastructure, params: Parameters) -
         amount = kw(p.grid_mw)
         claim = amount
         if p.accepts_flexible or params.all_plans_flexible:
-            claim = amount - math.floor(amount * params.flexible_share)
+            # floor(kW x share) with the share in whole parts per million, in integers (rule 6)
+            claim = amount - amount * round(params.flexible_share * 1_000_000) // 1_000_000
         requests.append(
             {
                 "id": p.id,

@@ -125,7 +125,9 @@ class LevelTiming:
 
 def claims(demand: Demand, params: Parameters) -> IntArray:
     """The firm claim of every request (rule 6): a flexible plan claims its request minus the non-firm
-    share, rounded down to whole kW (the non-firm part is floor(kW * share))."""
+    share, rounded down to whole kW (the non-firm part is floor(kW * share)). The share is read in whole
+    parts per million and the product taken in integers, so that e.g. 700 kW x 0.35 is exactly 245 kW (in
+    binary floating point it is 244.99999999999997)."""
     kw = demand.req_kw
     is_plan = demand.req_plan >= 0
     flexible = np.zeros(kw.shape[0], dtype=np.bool_)
@@ -133,7 +135,7 @@ def claims(demand: Demand, params: Parameters) -> IntArray:
         flexible = is_plan
     else:
         flexible[is_plan] = demand.flexible[demand.req_plan[is_plan]]
-    nonfirm = np.floor(kw.astype(np.float64) * params.flexible_share).astype(np.int64)
+    nonfirm = kw * round(params.flexible_share * 1_000_000) // 1_000_000
     return np.where(flexible, kw - nonfirm, kw)
 
 
