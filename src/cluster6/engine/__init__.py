@@ -8,7 +8,8 @@ Typical use::
     engine.compare(Scenario(reinforcement_shifts={"R1": -2}))
     engine.unlock_ranking(years_earlier=2)
 
-The rules are documented, with examples, in docs/engine.md; the file format in docs/formats.md ("Analysis files").
+The rules are documented, with examples, in docs/engine.md; the file formats in docs/formats.md
+("Analysis files").
 """
 
 from .analysis import AnalysisResult

@@ -37,6 +37,7 @@ from .model import (
     Scenario,
     SupplyMode,
 )
+from .validate import check_parameters
 
 FORMAT_PLANS = "cluster6.engine.plans"
 FORMAT_INFRA = "cluster6.engine.infrastructure"
@@ -486,6 +487,7 @@ def params_from_dict(data: object, base: Parameters | None = None) -> Parameters
         unlock_years_earlier=r.integer("unlock_years_earlier", default=b.unlock_years_earlier, lo=0, hi=50),
         miek_threshold_mw=r.number("miek_threshold_mw", default=b.miek_threshold_mw),
     )
+    errors += check_parameters(params)
     if errors:
         raise EngineInputError(errors)
     return params

@@ -17,6 +17,7 @@ from cluster6.audit.models import ImportRun
 from cluster6.audit.services import audit_record
 from cluster6.authz.policies import Actor, can_import
 from cluster6.core.importing import ImportReport, ImportStatus, InputFile, execute
+from cluster6.infra.importers.carriers import CarrierImporter
 from cluster6.infra.importers.grid import GridImporter
 
 from .base import Importer
@@ -29,6 +30,7 @@ IMPORTERS: dict[str, type[Importer[object]]] = {
     "nea": NeaImporter,  # type: ignore[dict-item]
     "boundaries": BoundariesImporter,  # type: ignore[dict-item]
     "grid": GridImporter,  # type: ignore[dict-item]
+    "carriers": CarrierImporter,  # type: ignore[dict-item]
 }
 
 #: The kinds of import, for the command line and the upload form.
@@ -37,6 +39,7 @@ KIND_CHOICES = [
     ("nea", gettext_lazy("NEa-emissiecijfers (per vergunning)")),
     ("boundaries", gettext_lazy("Provincie- en gemeentegrenzen (GeoJSON) en gemeente-provincietabel")),
     ("grid", gettext_lazy("Capaciteitskaart: voedingsgebieden, netprojecten, congestiegebieden")),
+    ("carriers", gettext_lazy("Uitrol waterstof, CO₂, groen gas en warmte (uitrolfasen en netwerkpunten)")),
 ]
 
 MAX_STORED_ERRORS = 500

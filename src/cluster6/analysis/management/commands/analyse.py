@@ -105,13 +105,20 @@ class Command(BaseCommand):
 
     def _on_files(self, options: dict[str, Any], params_data: dict[str, Any]) -> dict[str, Any]:
         params = engine_io.params_from_dict(params_data)
-        plans = engine_io.plans_from_dict(_read(options["plans"], "plannen"))
-        infra = engine_io.infra_from_dict(_read(options["infra"], "infrastructuur"))
-        scenario = (
-            engine_io.scenario_from_dict(_read(options["scenario"], "scenario"))
-            if options["scenario"]
-            else None
-        )
+        errors: list[str] = []
+
+        def load(parse: Any, option: str, what: str) -> Any:
+            try:
+                return parse(_read(options[option], what))
+            except eng.EngineInputError as exc:
+                errors.extend(exc.errors)
+                return None
+
+        plans = load(engine_io.plans_from_dict, "plans", "plannen")
+        infra = load(engine_io.infra_from_dict, "infra", "infrastructuur")
+        scenario = load(engine_io.scenario_from_dict, "scenario", "scenario") if options["scenario"] else None
+        if errors:
+            raise eng.EngineInputError(errors)
         started = time.perf_counter()
         engine = eng.Engine(plans, infra, params)
         result = engine.analyse(scenario)
