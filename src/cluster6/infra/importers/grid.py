@@ -95,6 +95,21 @@ AREA_STATUSES = {
     "tennet_status_withdrawal": "tennet_status_withdrawal",
     "tennet_status_injection": "tennet_status_injection",
 }
+#: Columns of an area timeline file (refinements of areas already imported).
+AREA_TIMELINE = (
+    "available_capacity_mw",
+    "congestion_end_year",
+    "congestion_end_certainty",
+    "tennet_congestion_end_year",
+    "tennet_congestion_end_certainty",
+    "tennet_area_id",
+)
+CERTAINTIES = {
+    **{c.value: Certainty(c.value) for c in Certainty},
+    "firm": Certainty.FIRM,
+    "planned": Certainty.PLANNED,
+    "uncertain": Certainty.UNCERTAIN,
+}
 BBOX = (
     ("bbox_left", "bbox_west"),
     ("bbox_bottom", "bbox_south"),
@@ -168,6 +183,7 @@ class ZoneRow:
 @dataclass
 class GridPlan:
     areas: list[AreaRow] = field(default_factory=list)
+    timeline: list[AreaRow] = field(default_factory=list)
     projects: list[ProjectRow] = field(default_factory=list)
     zones: list[ZoneRow] | None = None
 
@@ -197,6 +213,9 @@ class GridImporter(Importer[GridPlan]):
             if table.has("area_id", "project_name"):
                 self.report.notes.append(_("%(file)s: netprojecten") % {"file": source.name})
                 self._validate_projects(table, sheet, plan)
+            elif table.has("area_id") and any(c in table.header for c in AREA_TIMELINE):
+                self.report.notes.append(_("%(file)s: tijdlijn voedingsgebieden") % {"file": source.name})
+                self._validate_area_timeline(table, sheet, plan)
             elif table.has("area_id") and ("bbox_left" in table.header or "name" in table.header):
                 self.report.notes.append(_("%(file)s: voedingsgebieden") % {"file": source.name})
                 self._validate_areas(table, sheet, plan)
@@ -295,6 +314,52 @@ class GridImporter(Importer[GridPlan]):
             sheet=sheet,
         )
 
+    def _validate_area_timeline(self, table: CsvTable, sheet: str | None, plan: GridPlan) -> None:
+        """Refinements of areas already in the register: capacity free now, the certainty of the end years
+        and the TenneT area above. Only the columns present are changed."""
+        self.report.rows += len(table.rows)
+        known = dict(GridServiceArea.objects.values_list("code", "operator_type"))
+        for row in table.rows:
+            reader = FieldReader(row.values, line=row.line, report=self.report, sheet=sheet)
+            code = reader.text("area_id", required=True, max_length=80)
+            if code and code not in known:
+                reader.fail(
+                    "area_id",
+                    _("onbekend voedingsgebied '%(code)s': importeer eerst de capaciteitskaart")
+                    % {"code": code},
+                )
+            values: dict[str, Any] = {}
+            if "available_capacity_mw" in table.header:
+                values["available_capacity_withdrawal_mw"] = reader.number("available_capacity_mw", minimum=0)
+            for column, field_name in (
+                ("congestion_end_year", "congestion_end_withdrawal_rnb"),
+                ("tennet_congestion_end_year", "congestion_end_withdrawal_tennet"),
+            ):
+                if column in table.header:
+                    values[field_name] = reader.year(column, minimum=2000, maximum=2100)
+            for column, field_name in (
+                ("congestion_end_certainty", "congestion_end_certainty"),
+                ("tennet_congestion_end_certainty", "tennet_congestion_end_certainty"),
+            ):
+                if column in table.header:
+                    values[field_name] = reader.choice(column, CERTAINTIES) or Certainty.PLANNED
+            if "tennet_area_id" in table.header:
+                tennet = reader.text("tennet_area_id", max_length=80)
+                if tennet and known.get(tennet) != OperatorType.TENNET:
+                    reader.fail(
+                        "tennet_area_id",
+                        _("'%(code)s' is geen TenneT-gebied in het register") % {"code": tennet},
+                    )
+                values["tennet_region_code"] = tennet
+            if reader.ok:
+                plan.timeline.append(AreaRow(row.line, sheet, code, [], values))
+        check_unique_keys(
+            ((r.values.get("area_id", "").strip(), r.line) for r in table.rows if r.values.get("area_id")),
+            self.report,
+            field_name="area_id",
+            sheet=sheet,
+        )
+
     def _validate_projects(self, table: CsvTable, sheet: str | None, plan: GridPlan) -> None:
         if not require_columns(table, PROJECT_REQUIRED, self.report, sheet=sheet):
             return
@@ -324,6 +389,10 @@ class GridImporter(Importer[GridPlan]):
                 "snapshot_date": reader.date("snapshot_date"),
                 "is_synthetic": False,
             }
+            if "added_capacity_mw" in table.header:
+                values["added_capacity_mw"] = reader.number("added_capacity_mw", minimum=0)
+            if "certainty" in table.header and reader.raw("certainty"):
+                values["certainty"] = reader.choice("certainty", CERTAINTIES)
             if not reader.ok:
                 continue
             key = (area, name, operator)
@@ -457,6 +526,8 @@ class GridImporter(Importer[GridPlan]):
     def write(self, plan: GridPlan) -> None:
         if plan.areas:
             self._write_areas(plan.areas)
+        if plan.timeline:
+            self._write_timeline(plan.timeline)
         if plan.projects:
             self._write_projects(plan.projects)
         if plan.zones is not None:
@@ -503,6 +574,21 @@ class GridImporter(Importer[GridPlan]):
         batch.flush()
         for area, wanted, _new in links:
             area.operators.set(wanted)
+
+    def _write_timeline(self, rows: list[AreaRow]) -> None:
+        areas = {a.code: a for a in GridServiceArea.objects.filter(code__in=[r.code for r in rows])}
+        ids = dict(GridServiceArea.objects.values_list("code", "id"))
+        batch: Batch[GridServiceArea] = Batch(
+            GridServiceArea, self.report.entity("areas", _("voedingsgebieden"))
+        )
+        for row in rows:
+            values = dict(row.values)
+            if "tennet_region_code" in values:
+                code = values.pop("tennet_region_code")
+                values["tennet_region_id"] = ids[code] if code else None
+            area = areas[row.code]
+            batch.update(area, assign(area, values))
+        batch.flush()
 
     def _write_projects(self, rows: list[ProjectRow]) -> None:
         areas = dict(GridServiceArea.objects.values_list("code", "id"))
