@@ -137,7 +137,16 @@ def _params(operation: dict[str, Any]) -> st.SearchStrategy[dict[str, str]]:
 
 
 @pytest.mark.parametrize(
-    "template", ["/api/locations/", "/api/emissions/", "/api/grid-areas/", "/api/grid-projects/"]
+    "template",
+    [
+        "/api/locations/",
+        "/api/emissions/",
+        "/api/grid-areas/",
+        "/api/grid-projects/",
+        # the analysis lists (their per-run lists are fuzzed in tests/test_api_analysis.py)
+        "/api/analysis/runs/",
+        "/api/analysis/scenarios/",
+    ],
 )
 def test_fuzzed_query_parameters_never_break_the_contract(api_world, contract, template):
     client = _client(user_with_role(Role.MINISTERIE))

@@ -29,9 +29,43 @@ ENDPOINTS = {
     "/api/exports/grid-demand/",
     # plans: comparison of survey rounds (tests/plans/test_comparison.py)
     "/api/plans/comparison/",
+    # analysis (tests/test_api_analysis.py)
+    "/api/analysis/runs/",
+    "/api/analysis/runs/latest/",
+    "/api/analysis/runs/{id}/",
+    "/api/analysis/runs/{id}/plans/",
+    "/api/analysis/runs/{id}/unlock-ranking/",
+    "/api/analysis/runs/{id}/miek-candidates/",
+    "/api/analysis/runs/{id}/export/",
+    "/api/analysis/plans/{plan_id}/connection/",
+    "/api/analysis/scenarios/",
+    "/api/analysis/scenarios/{id}/",
+    "/api/analysis/scenarios/{id}/archive/",
+    "/api/analysis/scenarios/{id}/run/",
 }
-#: Endpoints without an object or page to miss: no 404.
-WITHOUT_404 = {"/api/me/", "/api/plans/comparison/"}
+#: Operations without an object or page to miss: no 404.
+WITHOUT_404 = {
+    ("/api/me/", "get"),
+    ("/api/plans/comparison/", "get"),
+    ("/api/analysis/runs/latest/", "get"),
+    ("/api/analysis/runs/", "post"),
+    ("/api/analysis/scenarios/", "post"),
+}
+#: Operations without query parameters or a body to get wrong: no 400.
+WITHOUT_400 = {
+    ("/api/me/", "get"),
+    ("/api/analysis/plans/{plan_id}/connection/", "get"),
+    ("/api/analysis/scenarios/{id}/archive/", "post"),
+}
+#: The operations other than GET (the analysis API's writes) and their statuses of success.
+WRITES = {
+    ("/api/analysis/runs/", "post"): {"200", "201"},
+    ("/api/analysis/scenarios/", "post"): {"201"},
+    ("/api/analysis/scenarios/{id}/", "put"): {"200"},
+    ("/api/analysis/scenarios/{id}/", "patch"): {"200"},
+    ("/api/analysis/scenarios/{id}/archive/", "post"): {"200"},
+    ("/api/analysis/scenarios/{id}/run/", "post"): {"200", "201"},
+}
 
 
 @pytest.fixture
@@ -52,18 +86,30 @@ def test_the_schema_is_served_as_yaml_by_default():
     assert yaml.safe_load(response.content)["openapi"].startswith("3.")
 
 
-def test_every_read_endpoint_documents_its_errors_and_needs_authentication(schema):
-    for path, operations in schema["paths"].items():
-        for method, op in operations.items():
+def test_every_endpoint_documents_its_errors_and_needs_authentication(schema):
+    operations = set()
+    for path, methods in schema["paths"].items():
+        for method, op in methods.items():
+            operations.add((path, method))
             if path == "/api/auth/token/":
                 assert set(op["responses"]) == {"200", "400"}
                 assert op.get("security", [{}]) == [{}] or "security" not in op
                 continue
-            assert method == "get"
-            expected = {"200", "401", "403"} | ({"400"} if path != "/api/me/" else set())
-            expected |= {"404"} if path not in WITHOUT_404 else set()
-            assert set(op["responses"]) == expected, path
+            assert method == "get" or (path, method) in WRITES, (path, method)
+            expected = WRITES.get((path, method), {"200"}) | {"401", "403"}
+            expected |= {"400"} if (path, method) not in WITHOUT_400 else set()
+            expected |= {"404"} if (path, method) not in WITHOUT_404 else set()
+            assert set(op["responses"]) == expected, (path, method)
             assert op["security"] == [{"tokenAuth": []}, {"cookieAuth": []}], path
+    assert set(WRITES) <= operations
+
+
+def test_the_analysis_writes_take_json_and_the_export_documents_its_files(schema):
+    for path, method in WRITES:
+        body = schema["paths"][path][method].get("requestBody", {"content": {"application/json": {}}})
+        assert set(body["content"]) == {"application/json"}, (path, method)
+    ok = schema["paths"]["/api/analysis/runs/{id}/export/"]["get"]["responses"]["200"]["content"]
+    assert set(ok) == {"text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 def test_the_location_list_documents_its_filters_and_pagination(schema):

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
 
 from cluster6.authz.policies import (
     Action,
@@ -21,6 +22,7 @@ from cluster6.authz.policies import (
     access,
     can_view_aggregates,
     own_company_ids,
+    policy_for,
     visible_to,
 )
 from cluster6.infra.models import GridServiceArea
@@ -371,3 +373,78 @@ def result_dict(r: PlanResult) -> dict[str, Any]:
         "organisation_id": r.organisation_id,
         **{f: getattr(r, f) for f in RESULT_FIELDS},
     }
+
+
+# ------------------------------------------------------------------------------------------ the API
+
+
+def plan_result_rows(
+    *,
+    actor: Actor,
+    run: AnalysisRun | int,
+    filters: ResultFilters | None = None,
+    province_code: str = "",
+) -> models.QuerySet[PlanResult]:
+    """`plan_result_list` for the API and the exports: also by CBS province code (`PV25`) of the
+    location, and with the location's province loaded, so that a page or an export of any size takes
+    the same number of queries."""
+    qs = plan_result_list(actor=actor, run=run, filters=filters).select_related("location__province")
+    if province_code:
+        qs = qs.filter(location__province__code=province_code)
+    return qs
+
+
+# ------------------------------------------------------------------------------------------ web pages
+
+
+def scenario_can(*, actor: Actor, scenario: Scenario, action: Action | str) -> bool:
+    """Whether the actor may do `action` on a scenario it sees (edit and archive: the maker, the ministry)."""
+    return bool(policy_for(Scenario).can(actor, scenario, Action(action)))
+
+
+def scenario_latest_runs(*, actor: Actor, scenarios: Iterable[Scenario]) -> dict[int, AnalysisRun]:
+    """The newest run of each scenario, in one query (without the large figures of the runs)."""
+    ids = [s.pk for s in scenarios]
+    out: dict[int, AnalysisRun] = {}
+    if not ids:
+        return out
+    runs = (
+        run_list(actor=actor, kind=RunKind.SCENARIO)
+        .filter(scenario_id__in=ids)
+        .defer("aggregates", "unlock_ranking", "miek_candidates", "notes")
+    )
+    for run in runs:
+        if run.scenario_id is not None:
+            out.setdefault(run.scenario_id, run)
+    return out
+
+
+def run_summaries(*, actor: Actor, kind: str | None = None) -> models.QuerySet[AnalysisRun]:
+    """`run_list` for lists of runs: without the large per-run lists (unlock ranking, MIEK candidates,
+    comparison, notes, parameters, scenario snapshot), which a list does not show."""
+    return run_list(actor=actor, kind=kind).defer(
+        "unlock_ranking", "miek_candidates", "comparison", "notes", "parameters", "scenario_snapshot"
+    )
+
+
+def run_for_results(*, actor: Actor, run_id: object) -> AnalysisRun:
+    """The run whose plan results `actor` lists: any run for the aggregate roles (`run_get`); for the
+    others (company users) only a baseline run, of which they see no figures, just the results that
+    `PlanResultPolicy` lets through (their own plans). 404 otherwise, as for an unknown run."""
+    if can_view_aggregates(actor):
+        return run_get(actor=actor, run_id=run_id)
+    try:
+        pk = int(str(run_id))
+    except ValueError:
+        raise Http404 from None
+    run = AnalysisRun.objects.only("id", "kind").filter(pk=pk, kind=RunKind.BASELINE).first()
+    if run is None or not actor.is_authenticated:
+        raise Http404
+    return run
+
+
+def plan_results_for_export(
+    *, actor: Actor, run: AnalysisRun | int, filters: ResultFilters | None = None
+) -> list[PlanResult]:
+    """`plan_result_list` with what the export tables read (the location's province) loaded up front."""
+    return list(plan_result_list(actor=actor, run=run, filters=filters).select_related("location__province"))

@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from . import plans, views
+from . import analysis, plans, views
 from .comparison import PlanComparisonView
 
 router = DefaultRouter()
@@ -13,6 +13,8 @@ router.register("grid-areas", views.GridAreaViewSet, basename="grid-area")
 router.register("grid-projects", views.GridProjectViewSet, basename="grid-project")
 router.register("plans", plans.PlanVersionViewSet, basename="plan")
 router.register("consents", plans.ConsentViewSet, basename="consent")
+router.register("analysis/runs", analysis.RunViewSet, basename="analysis-run")
+router.register("analysis/scenarios", analysis.ScenarioViewSet, basename="analysis-scenario")
 
 app_name = "api"
 urlpatterns = [
@@ -28,5 +30,10 @@ urlpatterns = [
     path("exports/grid-demand/", plans.GridDemandView.as_view(), name="grid-demand"),
     # Before the router, so that a "plans" viewset's detail route cannot capture "comparison".
     path("plans/comparison/", PlanComparisonView.as_view(), name="plan-comparison"),
+    path(
+        "analysis/plans/<int:plan_id>/connection/",
+        analysis.PlanConnectionView.as_view(),
+        name="analysis-plan-connection",
+    ),
     path("", include(router.urls)),
 ]
