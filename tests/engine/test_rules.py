@@ -54,8 +54,8 @@ H2, CO2, GAS, HEAT = Carrier.HYDROGEN, Carrier.CO2, Carrier.GREEN_GAS, Carrier.H
 PLANNED, FIRM, UNCERTAIN = Certainty.PLANNED, Certainty.FIRM, Certainty.UNCERTAIN
 DEFAULT = Parameters()
 
-#: The engine needs at least one grid area (see test_an_analysis_without_grid_areas below); cases about
-#: other carriers only add this empty, unused TenneT region.
+#: An empty, unused TenneT region that the cases about other carriers add (the engine also works without
+#: any grid area: test_an_analysis_without_grid_areas).
 UNUSED_AREA = GridArea("T-leeg", GridLevel.TENNET, 0.0)
 
 
@@ -1292,15 +1292,9 @@ def test_a_case_never_changes_any_outcome() -> None:
         assert in_case.miek_candidates(1.0) == engine.miek_candidates(1.0)
 
 
-# ------------------------------------------------------------------------------------------ known bugs
+# --------------------------------------------------------------------------------- a timeline without grid
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=IndexError,
-    reason="demand.compile_demand indexes the (empty) TenneT-of-area array when there are no grid areas; "
-    "fix proposed for demand.py (edited by someone else). Remove this marker when it lands.",
-)
 def test_an_analysis_without_grid_areas() -> None:
     # given a plan that needs hydrogen, and a timeline without any grid area
     plans = [plan("P", needs={H2: 1.0})]

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any
 
 import numpy as np
 
 from .arrays import NO_DATE, BoolArray, FloatArray, IntArray, group_starts, to_kw_array
-from .model import CARRIERS, GridLevel, Infrastructure, Plan, PlanStatus
+from .model import CARRIERS, Carrier, GridLevel, Infrastructure, Plan, PlanStatus, QueueRequest
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,26 +59,68 @@ class Demand:
     dimensions: tuple[tuple[str, tuple[str, ...], IntArray], ...]  # (name, sorted labels, code per plan)
 
 
-def _queue_level(
-    group: IntArray, priority: IntArray, day: IntArray, ids: Sequence[str], n_groups: int
-) -> QueueLevel:
+def _level_order(group: IntArray, priority: IntArray, day: IntArray, n_groups: int) -> IntArray:
+    """The requests of one level (group >= 0) sorted by (group, priority, day), ties in input order."""
     sel = np.flatnonzero(group >= 0)
-    order = sel[np.lexsort((day[sel], priority[sel], group[sel]))]
-    g, p, d = group[order], priority[order], day[order]
-    if order.shape[0] > 1:
-        same = (g[1:] == g[:-1]) & (p[1:] == p[:-1]) & (d[1:] == d[:-1])
-        if same.any():
-            # Ties on (area, class, date) are broken by id; only the tied runs are sorted in Python.
-            edges = np.diff(np.concatenate(([0], same.astype(np.int8), [0])))
-            run_starts = np.flatnonzero(edges == 1)
-            run_ends = np.flatnonzero(edges == -1) + 1
-            for s, e in zip(run_starts.tolist(), run_ends.tolist(), strict=True):
-                chunk = order[s:e].tolist()
-                chunk.sort(key=lambda k: ids[k])
-                order[s:e] = chunk
+    return sel[_sort_order(group[sel], priority[sel], day[sel], n_groups)]
+
+
+def _sort_order(group: IntArray, priority: IntArray, day: IntArray, n_groups: int) -> IntArray:
+    """The stable sort order by (group, priority, day): one argsort of a combined key when it fits in
+    int64 (the same order as the lexsort it replaces), else the lexsort."""
+    if group.shape[0] == 0:
+        return np.zeros(0, dtype=np.int64)
+    p_min, d_min = int(priority.min()), int(day.min())
+    p_span, d_span = int(priority.max()) - p_min + 1, int(day.max()) - d_min + 1
+    if int(group.min()) >= 0 and int(group.max()) < n_groups and n_groups * p_span * d_span < 2**62:
+        key = (group * p_span + (priority - p_min)) * d_span + (day - d_min)
+        return np.argsort(key, kind="stable").astype(np.int64)
+    return np.lexsort((day, priority, group)).astype(np.int64)
+
+
+def _break_ties_by_id(
+    orders: Sequence[IntArray],
+    groups: Sequence[IntArray],
+    priority: IntArray,
+    day: IntArray,
+    ids: Sequence[str],
+) -> None:
+    """Sort every run of tied entries (same area, class and date) of each level's order by id, in place,
+    exactly as a stable sort of each run by id would. One Python sort ranks the ids of the tied requests
+    of all levels together; a lexsort by (run, rank) then reorders every run of a level at once."""
+    tied: list[tuple[IntArray, IntArray, IntArray]] = []  # (order, tied positions, their run)
+    for order, g_all in zip(orders, groups, strict=True):
+        if order.shape[0] < 2:
+            continue
+        g, p, d = g_all[order], priority[order], day[order]
+        same = (g[1:] == g[:-1]) & (p[1:] == p[:-1]) & (d[1:] == d[:-1])  # entry e ties with e + 1
+        if not same.any():
+            continue
+        in_run = np.zeros(order.shape[0], dtype=np.bool_)
+        in_run[:-1] = same
+        in_run[1:] |= same
+        pos = np.flatnonzero(in_run)
+        # A run starts at a tied entry that does not tie with the entry before it.
+        first = np.ones(order.shape[0], dtype=np.bool_)
+        first[1:] = ~same
+        tied.append((order, pos, np.cumsum(first)[pos]))
+    if not tied:
+        return
+    members = np.unique(np.concatenate([order[pos] for order, pos, _ in tied]))
+    member_ids = [ids[k] for k in members.tolist()]
+    by_id = sorted(range(len(member_ids)), key=member_ids.__getitem__)
+    rank = np.zeros(priority.shape[0], dtype=np.int64)
+    rank[members[by_id]] = np.arange(len(member_ids), dtype=np.int64)
+    for order, pos, run in tied:
+        entries = order[pos]
+        order[pos] = entries[np.lexsort((rank[entries], run))]
+
+
+def _queue_level(group: IntArray, order: IntArray, n_groups: int) -> QueueLevel:
+    """The level of the requests in their queue order."""
+    n = order.shape[0]
     g = group[order]
     start = group_starts(g)
-    n = order.shape[0]
     position = np.arange(n, dtype=np.int64) - start + 1
     counts = np.bincount(g, minlength=n_groups).astype(np.int64) if n else np.zeros(n_groups, np.int64)
     entry_of_request = np.full(group.shape[0], -1, dtype=np.int64)
@@ -91,77 +135,270 @@ def _queue_level(
     )
 
 
-def compile_demand(plans: Sequence[Plan], infra: Infrastructure) -> Demand:
-    """Arrays for the plans and the queues (inputs validated beforehand)."""
+def _index_array(index: dict[str, int], values: list[str]) -> IntArray:
+    return np.fromiter(map(index.__getitem__, values), dtype=np.int64, count=len(values))
+
+
+@dataclass(frozen=True, slots=True)
+class MappingEntries:
+    """Every (key, value) of one mapping attribute of the plans, in plan order and then in the mapping's
+    order; `plan[e]` is the plan of entry e. Plans with an empty mapping have no entries."""
+
+    plan: list[int]
+    keys: list[Any]
+    values: list[Any]
+
+
+class InputColumns:
+    """The attributes of the plans and of the queue requests, read into lists (in input order) that the
+    validation and the compilation of the same inputs share.
+
+    On large inputs reading the attributes of tens of thousands of objects is most of the cost, and it is
+    bound by memory access rather than by the interpreter: one loop that reads every attribute of an object
+    while it is in the cache is about twice as fast as one pass per attribute. So the first request reads
+    all the attributes the engine uses, of every plan (or of every queue request), in one loop; any other
+    attribute is read on demand."""
+
+    __slots__ = ("_entries", "_floats", "_plans", "_plans_read", "_queue", "_queue_read")
+
+    def __init__(self, plans: Sequence[Plan], queue: Sequence[QueueRequest]) -> None:
+        self._plans = plans
+        self._queue = queue
+        self._plans_read: dict[str, list[Any]] = {}
+        self._queue_read: dict[str, list[Any]] = {}
+        self._floats: dict[tuple[bool, str], FloatArray | None] = {}
+        self._entries: dict[str, MappingEntries] = {}
+
+    def plan(self, name: str) -> list[Any]:
+        """`[getattr(p, name) for p in plans]`."""
+        if not self._plans_read:
+            self._read_plans()
+        values = self._plans_read.get(name)
+        if values is None:
+            values = self._plans_read[name] = list(map(attrgetter(name), self._plans))
+        return values
+
+    def queue(self, name: str) -> list[Any]:
+        """`[getattr(q, name) for q in infra.queue]`."""
+        if not self._queue_read:
+            self._read_queue()
+        values = self._queue_read.get(name)
+        if values is None:
+            values = self._queue_read[name] = list(map(attrgetter(name), self._queue))
+        return values
+
+    def entries(self, name: str) -> MappingEntries:
+        """The items of a mapping attribute of the plans (`needs` or `distance_km`), flattened."""
+        if not self._plans_read:
+            self._read_plans()
+        found = self._entries.get(name)
+        if found is None:
+            plan: list[int] = []
+            keys: list[Any] = []
+            values: list[Any] = []
+            for j, m in enumerate(self.plan(name)):
+                if m:
+                    for k, v in m.items():
+                        plan.append(j)
+                        keys.append(k)
+                        values.append(v)
+            found = self._entries[name] = MappingEntries(plan, keys, values)
+        return found
+
+    def plan_floats(self, name: str) -> FloatArray | None:
+        """`np.array(self.plan(name), dtype=np.float64)` (None becomes nan), or None when the values do not
+        convert (TypeError or ValueError). The array is shared: never change it in place."""
+        return self._float_column(True, name)
+
+    def queue_floats(self, name: str) -> FloatArray | None:
+        """As plan_floats, for the queue requests."""
+        return self._float_column(False, name)
+
+    def _float_column(self, of_plans: bool, name: str) -> FloatArray | None:
+        key = (of_plans, name)
+        if key not in self._floats:
+            try:
+                values = self.plan(name) if of_plans else self.queue(name)
+                self._floats[key] = np.array(values, dtype=np.float64)
+            except (TypeError, ValueError):
+                self._floats[key] = None
+        return self._floats[key]
+
+    def _read_plans(self) -> None:
+        ids: list[Any] = []
+        status: list[Any] = []
+        planned: list[Any] = []
+        co2: list[Any] = []
+        grid_mw: list[Any] = []
+        area: list[Any] = []
+        tennet: list[Any] = []
+        flexible: list[Any] = []
+        priority: list[Any] = []
+        request_date: list[Any] = []
+        lon: list[Any] = []
+        lat: list[Any] = []
+        province: list[Any] = []
+        sector: list[Any] = []
+        route: list[Any] = []
+        operator: list[Any] = []
+        needs: list[Any] = []
+        distance: list[Any] = []
+        need_plan: list[int] = []
+        need_key: list[Any] = []
+        need_value: list[Any] = []
+        dist_plan: list[int] = []
+        dist_key: list[Any] = []
+        dist_value: list[Any] = []
+        for j, p in enumerate(self._plans):
+            ids.append(p.id)
+            status.append(p.status)
+            planned.append(p.planned_year)
+            co2.append(p.co2_reduction_t)
+            grid_mw.append(p.grid_mw)
+            area.append(p.grid_area_id)
+            tennet.append(p.tennet_region_id)
+            flexible.append(p.accepts_flexible)
+            priority.append(p.priority)
+            request_date.append(p.request_date)
+            lon.append(p.lon)
+            lat.append(p.lat)
+            province.append(p.province)
+            sector.append(p.sector)
+            route.append(p.route)
+            operator.append(p.grid_operator)
+            m = p.needs
+            needs.append(m)
+            if m:
+                for k, v in m.items():
+                    need_plan.append(j)
+                    need_key.append(k)
+                    need_value.append(v)
+            m = p.distance_km
+            distance.append(m)
+            if m:
+                for k, v in m.items():
+                    dist_plan.append(j)
+                    dist_key.append(k)
+                    dist_value.append(v)
+        self._plans_read.update(
+            id=ids,
+            status=status,
+            planned_year=planned,
+            co2_reduction_t=co2,
+            grid_mw=grid_mw,
+            grid_area_id=area,
+            tennet_region_id=tennet,
+            accepts_flexible=flexible,
+            priority=priority,
+            request_date=request_date,
+            lon=lon,
+            lat=lat,
+            province=province,
+            sector=sector,
+            route=route,
+            grid_operator=operator,
+            needs=needs,
+            distance_km=distance,
+        )
+        self._entries["needs"] = MappingEntries(need_plan, need_key, need_value)
+        self._entries["distance_km"] = MappingEntries(dist_plan, dist_key, dist_value)
+
+    def _read_queue(self) -> None:
+        ids: list[Any] = []
+        area: list[Any] = []
+        mw: list[Any] = []
+        priority: list[Any] = []
+        request_date: list[Any] = []
+        for q in self._queue:
+            ids.append(q.id)
+            area.append(q.area_id)
+            mw.append(q.mw)
+            priority.append(q.priority)
+            request_date.append(q.request_date)
+        self._queue_read.update(id=ids, area_id=area, mw=mw, priority=priority, request_date=request_date)
+
+
+def compile_demand(
+    plans: Sequence[Plan], infra: Infrastructure, columns: InputColumns | None = None
+) -> Demand:
+    """Arrays for the plans and the queues (inputs validated beforehand). `columns`, when given, must hold
+    these same plans and infra.queue (the engine shares it with the validation).
+
+    The attributes come as lists from `columns` and are converted in bulk; in Python only the needs and
+    distances given, and the ids of the requests tied on (area, class, date), are visited again."""
     plans = tuple(plans)
+    if columns is None:
+        columns = InputColumns(plans, infra.queue)
+    col, qcol = columns.plan, columns.queue
     n = len(plans)
-    area_ids = tuple(a.id for a in infra.areas)
+    areas = infra.areas
+    area_ids = tuple([a.id for a in areas])
     area_index = {a: i for i, a in enumerate(area_ids)}
-    level_tennet = np.array([a.level == GridLevel.TENNET for a in infra.areas], dtype=np.bool_)
+    level_tennet = np.array([a.level == GridLevel.TENNET for a in areas], dtype=np.bool_)
     parent = np.array(
-        [area_index[a.parent_id] if a.parent_id is not None else -1 for a in infra.areas], dtype=np.int64
+        [area_index[a.parent_id] if a.parent_id is not None else -1 for a in areas], dtype=np.int64
     )
     n_areas = len(area_ids)
     # The TenneT region of each area: itself for a TenneT region, its parent for a regional area.
     tennet_of_area = np.where(level_tennet, np.arange(n_areas, dtype=np.int64), parent)
 
-    counted = np.array([p.status == PlanStatus.ACTIVE for p in plans], dtype=np.bool_)
-    planned_year = np.array([p.planned_year for p in plans], dtype=np.int64)
-    co2_t = np.rint(np.array([p.co2_reduction_t for p in plans], dtype=np.float64)).astype(np.int64)
-    grid_kw = to_kw_array(np.array([p.grid_mw for p in plans], dtype=np.float64))
+    active = PlanStatus.ACTIVE
+    plan_ids = col("id")
+    counted = np.array([s == active for s in col("status")], dtype=np.bool_)
+    planned_year = np.array(col("planned_year"), dtype=np.int64)
+    co2_t = np.rint(_floats(columns, True, "co2_reduction_t")).astype(np.int64)
+    grid_kw = to_kw_array(_floats(columns, True, "grid_mw"))
     plan_area = np.array(
-        [area_index[p.grid_area_id] if p.grid_area_id is not None else -1 for p in plans], dtype=np.int64
+        [area_index[a] if a is not None else -1 for a in col("grid_area_id")], dtype=np.int64
     )
     grid_kw = np.where(counted & (plan_area >= 0), grid_kw, 0)
-    flexible = np.array([p.accepts_flexible for p in plans], dtype=np.bool_)
-    needs = np.zeros((len(CARRIERS), n), dtype=np.bool_)
-    distance_m = np.full((len(CARRIERS), n), np.nan)
-    for j, p in enumerate(plans):
-        if p.needs:
-            for c, carrier in enumerate(CARRIERS):
-                if carrier in p.needs:
-                    needs[c, j] = True
-        if p.distance_km:
-            for c, carrier in enumerate(CARRIERS):
-                if carrier in p.distance_km:
-                    distance_m[c, j] = np.rint(float(p.distance_km[carrier]) * 1000.0)
+    flexible = np.array(col("accepts_flexible"), dtype=np.bool_)
+    needs = _needs_array(columns.entries("needs"), n)
+    distance_m = _distance_array(columns.entries("distance_km"), n)
     needs &= counted[None, :]
-    lon = np.array([np.nan if p.lon is None else p.lon for p in plans], dtype=np.float64)
-    lat = np.array([np.nan if p.lat is None else p.lat for p in plans], dtype=np.float64)
-    provinces = tuple(sorted({p.province for p in plans} | {r.region for r in infra.rollouts if r.region}))
+    # None becomes nan in a float array.
+    lon = _floats(columns, True, "lon")
+    lat = _floats(columns, True, "lat")
+    plan_province = col("province")
+    provinces = tuple(sorted(set(plan_province) | {r.region for r in infra.rollouts if r.region}))
     province_index = {name: i for i, name in enumerate(provinces)}
-    province = np.array([province_index[p.province] for p in plans], dtype=np.int64)
+    province = _index_array(province_index, plan_province)
 
     # Requests: first the plans with a grid need, then the other queue requests.
     grid_plans = np.flatnonzero(grid_kw > 0)
-    queue = infra.queue
-    nq = len(queue)
+    nq = len(infra.queue)
     req_plan = np.concatenate((grid_plans, np.full(nq, -1, dtype=np.int64))).astype(np.int64)
-    req_kw = np.concatenate(
-        (grid_kw[grid_plans], to_kw_array(np.array([q.mw for q in queue], dtype=np.float64)))
-    ).astype(np.int64)
-    req_area = np.concatenate(
-        (plan_area[grid_plans], np.array([area_index[q.area_id] for q in queue], dtype=np.int64))
-    ).astype(np.int64)
-    gp = grid_plans.tolist()
-    prio = np.array([int(plans[i].priority) for i in gp] + [int(q.priority) for q in queue], dtype=np.int64)
-    day = np.array(
-        [d.toordinal() if (d := plans[i].request_date) is not None else NO_DATE for i in gp]
-        + [q.request_date.toordinal() if q.request_date is not None else NO_DATE for q in queue],
-        dtype=np.int64,
+    req_kw = np.concatenate((grid_kw[grid_plans], to_kw_array(_floats(columns, False, "mw")))).astype(
+        np.int64
     )
-    ids = [plans[i].id for i in gp] + [q.id for q in queue]
+    req_area = np.concatenate((plan_area[grid_plans], _index_array(area_index, qcol("area_id")))).astype(
+        np.int64
+    )
+    gp = grid_plans.tolist()
+    n_req = len(gp) + nq
+    plan_priority, plan_date = col("priority"), col("request_date")
+    prio = np.fromiter(map(int, [plan_priority[i] for i in gp] + qcol("priority")), np.int64, n_req)
+    no_date = NO_DATE
+    dates = [plan_date[i] for i in gp] + qcol("request_date")
+    day = np.fromiter([d.toordinal() if d is not None else no_date for d in dates], np.int64, n_req)
+    ids = [plan_ids[i] for i in gp] + qcol("id")
     reg_group = np.where(level_tennet[req_area], -1, req_area) if req_area.size else req_area
     ten_group = tennet_of_area[req_area] if req_area.size else req_area
-    regional = _queue_level(reg_group, prio, day, ids, n_areas)
-    tennet = _queue_level(ten_group, prio, day, ids, n_areas)
+    # The queue order: (area, priority class, request date), ties broken by id.
+    groups = (reg_group, ten_group)
+    orders = [_level_order(g, prio, day, n_areas) for g in groups]
+    _break_ties_by_id(orders, groups, prio, day, ids)
+    regional, tennet = (_queue_level(g, order, n_areas) for g, order in zip(groups, orders, strict=True))
 
-    dimensions = tuple(_dimension(name, [getattr(p, name) for p in plans]) for name in AGGREGATE_DIMENSIONS)
+    dimensions = tuple(_dimension(name, col(name)) for name in AGGREGATE_DIMENSIONS)
     plan_request = np.full(n, -1, dtype=np.int64)
     plan_request[grid_plans] = np.arange(grid_plans.shape[0], dtype=np.int64)
-    plan_tennet = np.where(plan_area >= 0, tennet_of_area[np.maximum(plan_area, 0)], -1)
+    # (with no grid areas at all there is nothing to index: no plan has a TenneT region)
+    plan_tennet = (
+        np.where(plan_area >= 0, tennet_of_area[np.maximum(plan_area, 0)], -1) if n_areas else np.full(n, -1)
+    )
     return Demand(
-        plan_ids=tuple(p.id for p in plans),
+        plan_ids=tuple(plan_ids),
         plans=plans,
         counted=counted,
         planned_year=planned_year,
@@ -187,10 +424,55 @@ def compile_demand(plans: Sequence[Plan], infra: Infrastructure) -> Demand:
     )
 
 
+def _floats(columns: InputColumns, of_plans: bool, name: str) -> FloatArray:
+    """A shared float column; when the values do not convert, the conversion's own error."""
+    arr = columns.plan_floats(name) if of_plans else columns.queue_floats(name)
+    if arr is None:
+        values = columns.plan(name) if of_plans else columns.queue(name)
+        return np.array(values, dtype=np.float64)  # raises
+    return arr
+
+
+_CARRIER_ROW: dict[Carrier, int] = {c: i for i, c in enumerate(CARRIERS)}
+
+
+def _carrier_entries(entries: MappingEntries) -> tuple[list[int], list[int], list[Any]]:
+    """(carrier row, plan, value) of the entries whose key is a carrier (other keys are ignored)."""
+    rows: list[int] = []
+    cols: list[int] = []
+    values: list[Any] = []
+    row_of = _CARRIER_ROW.get
+    for j, k, v in zip(entries.plan, entries.keys, entries.values, strict=True):
+        row = row_of(k)
+        if row is not None:
+            rows.append(row)
+            cols.append(j)
+            values.append(v)
+    return rows, cols, values
+
+
+def _needs_array(entries: MappingEntries, n: int) -> BoolArray:
+    """[carrier, plan]: the plan needs the carrier."""
+    out = np.zeros((len(CARRIERS), n), dtype=np.bool_)
+    rows, cols, _ = _carrier_entries(entries)
+    if rows:
+        out[rows, cols] = True
+    return out
+
+
+def _distance_array(entries: MappingEntries, n: int) -> FloatArray:
+    """[carrier, plan]: the precomputed distance in whole metres, nan when absent."""
+    out = np.full((len(CARRIERS), n), np.nan)
+    rows, cols, km = _carrier_entries(entries)
+    if rows:
+        out[rows, cols] = np.rint(np.array([float(v) for v in km], dtype=np.float64) * 1000.0)
+    return out
+
+
 AGGREGATE_DIMENSIONS: tuple[str, ...] = ("province", "sector", "route", "grid_operator")
 
 
 def _dimension(name: str, values: list[str]) -> tuple[str, tuple[str, ...], IntArray]:
     labels = tuple(sorted(set(values)))
     index = {label: i for i, label in enumerate(labels)}
-    return name, labels, np.array([index[v] for v in values], dtype=np.int64)
+    return name, labels, _index_array(index, values)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .analysis import AnalysisResult, compare, run_analysis
-from .demand import Demand, compile_demand
+from .demand import Demand, InputColumns, compile_demand
 from .model import Infrastructure, Parameters, Plan, Scenario
 from .results import MiekCandidate, ScenarioComparison, UnlockEntry
 from .scenario import apply_scenario
@@ -21,8 +21,10 @@ class Engine:
         self.params = params or Parameters()
         self.plans = tuple(plans)
         self.infra = infra
-        raise_if(check_inputs(self.plans, infra, self.params))
-        self.demand: Demand = compile_demand(self.plans, infra)
+        # The plans' and requests' attributes are read once, for both the checks and the compilation.
+        columns = InputColumns(self.plans, infra.queue)
+        raise_if(check_inputs(self.plans, infra, self.params, columns))
+        self.demand: Demand = compile_demand(self.plans, infra, columns)
         self._baseline: AnalysisResult | None = None
 
     @property

@@ -5,9 +5,12 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
+from .arrays import BoolArray, FloatArray
+from .demand import InputColumns
 from .model import (
     Carrier,
     EngineInputError,
@@ -51,13 +54,23 @@ def check_parameters(params: Parameters) -> list[str]:
     return errors
 
 
-def _bad_amounts(values: Sequence[object]) -> list[int]:
-    """Indices of values that are not finite numbers >= 0 (checked in bulk, item by item only on failure)."""
-    try:
-        arr = np.array(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        return [i for i, v in enumerate(values) if not (isinstance(v, int | float) and _finite(v) and v >= 0)]
+def _bad_amounts(values: Sequence[object], arr: FloatArray | None = None) -> list[int]:
+    """Indices of values that are not finite numbers >= 0 (checked in bulk, item by item only on failure).
+    `arr`, when given, is `np.array(values, dtype=np.float64)` (None: convert here)."""
+    if arr is None:
+        try:
+            arr = np.array(values, dtype=np.float64)
+        except (TypeError, ValueError):
+            return [
+                i for i, v in enumerate(values) if not (isinstance(v, int | float) and _finite(v) and v >= 0)
+            ]
     return [int(i) for i in np.flatnonzero(~(np.isfinite(arr) & (arr >= 0)))]
+
+
+def _column_amounts(columns: InputColumns, of_plans: bool, name: str) -> list[int]:
+    """_bad_amounts of a column, with its shared float array."""
+    values = columns.plan(name) if of_plans else columns.queue(name)
+    return _bad_amounts(values, columns.plan_floats(name) if of_plans else columns.queue_floats(name))
 
 
 def _bad_years(values: Sequence[object]) -> list[int]:
@@ -68,8 +81,15 @@ def _bad_years(values: Sequence[object]) -> list[int]:
     return [int(i) for i in np.flatnonzero(~((arr >= MIN_YEAR) & (arr <= MAX_YEAR)))]
 
 
-def check_inputs(plans: Sequence[Plan], infra: Infrastructure, params: Parameters) -> list[str]:
-    """Every problem with the inputs. Bulk checks keep this fast on large inputs."""
+def check_inputs(
+    plans: Sequence[Plan], infra: Infrastructure, params: Parameters, columns: InputColumns | None = None
+) -> list[str]:
+    """Every problem with the inputs. Bulk checks keep this fast on large inputs: the per-plan checks run
+    only on the plans that the bulk checks cannot clear, in input order, so the messages and their order
+    are those of checking every plan one by one. `columns`, when given, must hold these same plans and
+    infra.queue (the engine shares it with compile_demand)."""
+    if columns is None:
+        columns = InputColumns(plans, infra.queue)
     errors = check_parameters(params)
     areas = {a.id: a for a in infra.areas}
     if len(areas) != len(infra.areas):
@@ -99,13 +119,15 @@ def check_inputs(plans: Sequence[Plan], infra: Infrastructure, params: Parameter
     if len(set(project_ids)) != len(project_ids):
         for dup in _duplicates(project_ids):
             errors.append(f"project {dup}: dubbele sleutel (versterkingen en uitrolfasen samen)")
-    request_ids = [q.id for q in infra.queue]
-    if len(set(request_ids)) != len(request_ids):
+    request_ids = columns.queue("id")
+    request_set = set(request_ids)
+    if len(request_set) != len(request_ids):
         errors += [f"wachtrijverzoek {dup}: dubbele sleutel" for dup in _duplicates(request_ids)]
-    for q in infra.queue:
-        if q.area_id not in areas:
-            errors.append(f"wachtrijverzoek {q.id}: onbekend voedingsgebied {q.area_id}")
-    for i in _bad_amounts([q.mw for q in infra.queue]):
+    if set(columns.queue("area_id")).difference(areas):
+        for q in infra.queue:
+            if q.area_id not in areas:
+                errors.append(f"wachtrijverzoek {q.id}: onbekend voedingsgebied {q.area_id}")
+    for i in _column_amounts(columns, False, "mw"):
         errors.append(f"wachtrijverzoek {infra.queue[i].id}: mw moet 0 of meer zijn")
     rollouts = {ro.id: ro for ro in infra.rollouts}
     for ro in infra.rollouts:
@@ -119,38 +141,135 @@ def check_inputs(plans: Sequence[Plan], infra: Infrastructure, params: Parameter
         if not (_finite(pt.lon) and _finite(pt.lat) and -90 <= pt.lat <= 90):
             errors.append(f"netwerkpunt {pt.id}: ongeldige coördinaten")
 
-    plan_ids = [p.id for p in plans]
-    if len(set(plan_ids)) != len(plan_ids):
+    plan_ids = columns.plan("id")
+    plan_set = set(plan_ids)
+    if len(plan_set) != len(plan_ids):
         errors += [f"plan {dup}: dubbele sleutel" for dup in _duplicates(plan_ids)]
-    for dup in sorted(set(request_ids) & set(plan_ids)):
+    for dup in sorted(request_set & plan_set):
         errors.append(f"plan {dup}: dezelfde sleutel als een wachtrijverzoek")
-    for i in _bad_years([p.planned_year for p in plans]):
+    for i in _bad_years(columns.plan("planned_year")):
         errors.append(f"plan {plans[i].id}: ongeldig gepland jaar {plans[i].planned_year}")
-    for i in _bad_amounts([p.co2_reduction_t for p in plans]):
+    for i in _column_amounts(columns, True, "co2_reduction_t"):
         errors.append(f"plan {plans[i].id}: co2_reduction_t moet 0 of meer zijn")
-    for i in _bad_amounts([p.grid_mw for p in plans]):
+    for i in _column_amounts(columns, True, "grid_mw"):
         errors.append(f"plan {plans[i].id}: grid_mw moet 0 of meer zijn")
-    for p in plans:
+    lon_none, lat_none = _is_none(columns, "lon"), _is_none(columns, "lat")
+    for i in _plans_to_check(columns, areas, lon_none != lat_none):
+        p = plans[i]
         if p.grid_area_id is not None and p.grid_area_id not in areas:
             errors.append(f"plan {p.id}: onbekend voedingsgebied {p.grid_area_id}")
         elif p.grid_area_id is None and p.grid_mw > 0:
             errors.append(f"plan {p.id}: grid_mw > 0 vraagt een voedingsgebied (grid_area_id)")
         if p.tennet_region_id is not None or p.needs or p.distance_km or (p.lon is None) != (p.lat is None):
             errors += _check_plan_details(p, areas)
-    for i in _bad_coordinates(plans):
+    for i in _bad_coordinates(columns, ~lon_none & ~lat_none):
         errors.append(f"plan {plans[i].id}: ongeldige coördinaten")
     return errors
 
 
-def _bad_coordinates(plans: Sequence[Plan]) -> list[int]:
-    idx = [i for i, p in enumerate(plans) if p.lon is not None and p.lat is not None]
+#: The types whose values the bulk checks clear (anything else is checked one by one, as before).
+_NUMBER_TYPES = frozenset({int, float, bool})
+_KEY_TYPES = frozenset({Carrier, str})
+_CARRIERS = frozenset(Carrier.__members__.values())
+
+
+def _plans_to_check(
+    columns: InputColumns, areas: dict[str, GridArea], lonlat_mismatch: BoolArray
+) -> list[int]:
+    """The plans that the per-plan checks in check_inputs could report (a superset, in input order): every
+    other plan has a known area or none without grid_mw > 0, a TenneT region (if any) that fits its area,
+    needs and distances with known carriers and finite amounts >= 0, and both or none of lon and lat."""
+    area_col = columns.plan("grid_area_id")
+    suspect = lonlat_mismatch.copy()
+    used = set(area_col)
+    used.discard(None)
+    unknown = used.difference(areas)
+    if unknown:
+        suspect |= np.array([a in unknown for a in area_col], dtype=np.bool_)
+    no_area = np.flatnonzero(np.array([a is None for a in area_col], dtype=np.bool_))
+    if no_area.shape[0]:
+        mw = columns.plan("grid_mw")
+        suspect[no_area] |= _not_at_most_zero([mw[i] for i in no_area.tolist()])
+    tennet_col = columns.plan("tennet_region_id")
+    if any(t is not None for t in tennet_col):
+        expected = {aid: a.id if a.level == GridLevel.TENNET else a.parent_id for aid, a in areas.items()}
+        suspect |= np.array(
+            [
+                t is not None and a in expected and expected[a] != t
+                for t, a in zip(tennet_col, area_col, strict=True)
+            ],
+            dtype=np.bool_,
+        )
+    for name in ("needs", "distance_km"):
+        entries = columns.entries(name)
+        if entries.plan:
+            bad = _not_carriers(entries.keys) | _not_amounts(entries.values)
+            suspect[np.array(entries.plan, dtype=np.int64)[bad]] = True
+    return [int(i) for i in np.flatnonzero(suspect)]
+
+
+def _not_at_most_zero(values: list[Any]) -> BoolArray:
+    """True where `value > 0` could hold (or raise): plain numbers above 0, and every other type."""
+    return np.array([type(v) not in _NUMBER_TYPES or v > 0 for v in values], dtype=np.bool_)
+
+
+def _not_carriers(keys: list[Any]) -> BoolArray:
+    """True where a key is not plainly a carrier (a Carrier, or the str of one)."""
+    if set(map(type, keys)) <= _KEY_TYPES and set(keys) <= _CARRIERS:
+        return np.zeros(len(keys), dtype=np.bool_)
+    return np.array([type(k) not in _KEY_TYPES or k not in _CARRIERS for k in keys], dtype=np.bool_)
+
+
+def _not_amounts(values: list[Any]) -> BoolArray:
+    """True where a value is not plainly a finite number >= 0 (an int, float or bool)."""
+    if set(map(type, values)) <= _NUMBER_TYPES:
+        plain, idx = np.ones(len(values), dtype=np.bool_), None
+    else:
+        plain = np.array([type(v) in _NUMBER_TYPES for v in values], dtype=np.bool_)
+        idx = np.flatnonzero(plain)
+    try:
+        arr = np.array(values if idx is None else [values[i] for i in idx.tolist()], dtype=np.float64)
+    except OverflowError:  # an int beyond float: math.isfinite raises too, so check these one by one
+        return np.ones(len(values), dtype=np.bool_)
+    out = ~plain
+    out[plain] = ~(np.isfinite(arr) & (arr >= 0))
+    return out
+
+
+def _is_none(columns: InputColumns, name: str) -> BoolArray:
+    """Per plan: the attribute is None. None is nan in the (shared) float column, so only the nan values
+    are looked at one by one."""
+    values = columns.plan(name)
+    try:
+        arr = columns.plan_floats(name)
+    except OverflowError:  # an int beyond float (reported later, as before)
+        arr = None
+    if arr is None:
+        return np.array([v is None for v in values], dtype=np.bool_)
+    out = np.zeros(len(values), dtype=np.bool_)
+    nan = np.flatnonzero(np.isnan(arr))
+    if nan.shape[0]:
+        out[nan] = [values[i] is None for i in nan.tolist()]
+    return out
+
+
+def _bad_coordinates(columns: InputColumns, both: BoolArray) -> list[int]:
+    """The plans with lon and lat whose coordinates are not finite or whose lat is outside -90..90 (all of
+    those with lon and lat when the values are not numbers)."""
+    idx = [int(i) for i in np.flatnonzero(both)]
     if not idx:
         return []
-    try:
-        lon = np.array([plans[i].lon for i in idx], dtype=np.float64)
-        lat = np.array([plans[i].lat for i in idx], dtype=np.float64)
-    except (TypeError, ValueError):
-        return idx
+    if len(idx) == both.shape[0]:
+        lon, lat = columns.plan_floats("lon"), columns.plan_floats("lat")
+        if lon is None or lat is None:
+            return idx
+    else:
+        lons, lats = columns.plan("lon"), columns.plan("lat")
+        try:
+            lon = np.array([lons[i] for i in idx], dtype=np.float64)
+            lat = np.array([lats[i] for i in idx], dtype=np.float64)
+        except (TypeError, ValueError):
+            return idx
     ok = np.isfinite(lon) & np.isfinite(lat) & (lat >= -90) & (lat <= 90)
     return [idx[int(k)] for k in np.flatnonzero(~ok)]
 
