@@ -481,11 +481,15 @@ def read_csv(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text[1:])))
 
 
-def test_the_csv_exports(world, run, ministry):
+def test_the_csv_exports(world, run, ministry, settings):
     client = client_for(ministry)
+    # with disclosure control (3 companies), the one-company groups of this small world are blanked
     groups = read_csv(client.get(f"{RUNS}{run.pk}/export/", {"table": "groepen", "format": "csv"}))
     assert groups[0][:3] == ["Indeling", "Groep", "Plannen"]
     assert groups[1][:3] == ["Totaal", "totaal", "2"]
+    assert ["Provincie", "Gelderland", "", "ja"] in [[*row[:3], row[-1]] for row in groups]
+    settings.CLUSTER6_DISCLOSURE_MIN_COMPANIES = 1
+    groups = read_csv(client.get(f"{RUNS}{run.pk}/export/", {"table": "groepen", "format": "csv"}))
     assert ["Provincie", "Gelderland", "1"] in [row[:3] for row in groups]
     ranking = read_csv(client.get(f"{RUNS}{run.pk}/export/", {"table": "ontsluiting"}))  # CSV by default
     assert ranking[0][:2] == ["Rang", "Project"]
@@ -770,3 +774,13 @@ def test_fuzzed_query_parameters_never_break_the_contract(run, ministry, contrac
         contract.check(template, response)
 
     check()
+
+
+def test_groups_of_fewer_than_three_companies_show_no_figures(world, run, ministry, settings):
+    response = client_for(ministry).get(f"{RUNS}{run.pk}/")
+    by_province = {r["key"]: r for r in response.json()["aggregates"]["by"]["province"]}
+    assert all(r["suppression"] == "primary" and r["n_plans"] is None for r in by_province.values())
+    assert response.json()["summary"]["n_plans"] == 2  # the total is always shown
+    settings.CLUSTER6_DISCLOSURE_MIN_COMPANIES = 1
+    response = client_for(ministry).get(f"{RUNS}{run.pk}/")
+    assert {r["suppression"] for r in response.json()["aggregates"]["by"]["province"]} == {""}

@@ -68,7 +68,7 @@ class RecordingPage:
 @pytest.fixture
 def browser_page(chromium, django_db_serialized_rollback, live_server) -> Iterator[RecordingPage]:
     context = chromium.new_context(viewport={"width": 1440, "height": 1000}, locale="nl-NL")
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)  # generous: CI machines are slow and busy
     page = context.new_page()
     try:
         yield RecordingPage(page, live_server.url)

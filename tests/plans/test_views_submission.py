@@ -445,3 +445,14 @@ def test_plans_admin_lists_and_forms_render_and_submissions_are_read_only(client
     assert client.get(reverse("admin:plans_planversion_add")).status_code == 403
     page = client.get(reverse("admin:plans_submission_change", args=[world.previous_submission.pk]))
     assert 'name="_save"' not in page.content.decode()
+
+
+def test_row_ids_and_option_values_are_not_localised(client, world):
+    # given a draft whose version has a four-digit id (Dutch notation would write 1.234)
+    client.force_login(world.user)
+    submission = submission_start(organisation=world.company, round=world.current, actor=world.user)
+    version = submission.versions.get()
+    PlanVersion.objects.filter(pk=version.pk).update(id=4321)
+    # when the round page renders, then the row id is usable in a selector
+    page = client.get(url("round_detail", CODE)).content.decode()
+    assert 'id="versie-4321"' in page

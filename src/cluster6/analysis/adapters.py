@@ -660,6 +660,8 @@ def compute(
     plans = {p.id: p for p in inputs.plans}
     results = [_result_fields(o, plans[o.plan_id], inputs.refs[o.plan_id]) for o in result.plan_outcomes()]
     aggregates: dict[str, Any] = engine_io.to_jsonable(result.aggregates)
+    miek_rows: list[dict[str, Any]] = engine_io.to_jsonable(miek)
+    _count_companies(inputs, aggregates, miek_rows)
     return Computation(
         input_hash=digest,
         engine_version=eng.ENGINE_VERSION,
@@ -671,10 +673,34 @@ def compute(
         aggregates=aggregates,
         comparison=engine_io.to_jsonable(comparison) if comparison is not None else None,
         unlock_ranking=group_unlock(ranking, inputs),
-        miek_candidates=engine_io.to_jsonable(miek),
+        miek_candidates=miek_rows,
         results=results,
         duration_ms=round((time.perf_counter() - started) * 1000),
     )
+
+
+def _count_companies(inputs: EngineInput, aggregates: dict[str, Any], miek: list[dict[str, Any]]) -> None:
+    """Add `n_companies` (distinct submitting organisations of the counted plans) to every aggregate row
+    and MIEK candidate, for disclosure control on the pages: a group of fewer than three companies would
+    reveal a company's figures."""
+    counted = [p for p in inputs.plans if p.status == eng.PlanStatus.ACTIVE]
+    org = {p.id: inputs.refs[p.id].organisation_id for p in counted}
+    aggregates["total"]["n_companies"] = len(set(org.values()))
+    for dimension, rows in aggregates.get("by", {}).items():
+        groups: dict[str, set[int]] = defaultdict(set)
+        for p in counted:
+            groups[str(getattr(p, dimension))].add(org[p.id])
+        for row in rows:
+            row["n_companies"] = len(groups.get(row["key"], set()))
+    parent = {a.id: a.parent_id for a in inputs.infra.areas}
+    per_area: dict[str, set[int]] = defaultdict(set)
+    for p in counted:
+        if p.grid_area_id and p.grid_mw > 0:
+            per_area[p.grid_area_id].add(org[p.id])
+            if parent.get(p.grid_area_id):
+                per_area[str(parent[p.grid_area_id])].add(org[p.id])
+    for m in miek:
+        m["n_companies"] = len(per_area.get(m["area_id"], set()))
 
 
 def export_inputs(params_data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any], int, int, int]:

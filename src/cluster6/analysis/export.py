@@ -40,6 +40,8 @@ def groups_table(run: AnalysisRun, dimensions: Sequence[str] = tuple(DIMENSIONS)
         _("CO2 mag niet (t/jaar)"),
         _("CO2 kan niet (t/jaar)"),
         _("CO2 vóór of in 2030 realiseerbaar (t/jaar)"),
+        _("Bedrijven"),
+        _("Onderdrukt (minder dan 3 bedrijven)"),
     ]
     rows: list[list[Any]] = []
 
@@ -59,12 +61,15 @@ def groups_table(run: AnalysisRun, dimensions: Sequence[str] = tuple(DIMENSIONS)
             r["co2_may_not_t"],
             r["co2_cannot_t"],
             r["co2_by_deadline_t"],
+            r.get("n_companies") if not r["suppression"] else None,
+            _("ja") if r["suppression"] else "",
         ]
 
-    rows.append(row(_("Totaal"), run.aggregates["total"]))
+    shown = run.shown_aggregates
+    rows.append(row(_("Totaal"), shown["total"]))
     for dimension in dimensions:
         label = str(DIMENSIONS.get(dimension, dimension))
-        rows += [row(label, r) for r in run.aggregates.get("by", {}).get(dimension, [])]
+        rows += [row(label, r) for r in shown["by"].get(dimension, [])]
     return headers, rows
 
 
@@ -168,7 +173,7 @@ def miek_table(run: AnalysisRun) -> Table:
     rows = [
         [m["area_id"], m["name"], m["level"], m["operator"], m["demand_mw"], m["n_plans"], m["co2_t"],
          m["n_grid_bottleneck"]]
-        for m in run.miek_candidates
+        for m in run.shown_miek_candidates
     ]  # fmt: skip
     return headers, rows
 

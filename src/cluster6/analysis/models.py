@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +22,7 @@ from cluster6.audit.models import AppendOnlyModel
 from cluster6.core.models import TimeStampedModel
 
 from .constants import Binding, Bottleneck, Feasibility, RunKind
+from .disclosure import disclosed_aggregates, disclosed_miek
 
 
 class Scenario(TimeStampedModel):
@@ -127,6 +130,15 @@ class AnalysisRun(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M} ({self.input_hash[:8]})"
+
+    @property
+    def shown_aggregates(self) -> dict[str, Any]:
+        """The aggregates with disclosure control applied (what pages, exports and the API show)."""
+        return disclosed_aggregates(self.aggregates)
+
+    @property
+    def shown_miek_candidates(self) -> list[dict[str, Any]]:
+        return disclosed_miek(self.miek_candidates)
 
 
 class PlanResult(AppendOnlyModel):

@@ -40,8 +40,6 @@ CLASS_ORDER = (
     Feasibility.NOT_DEPENDENT,
     Feasibility.EXCLUDED,
 )
-#: Groups with fewer plans than this show no figures on pages for roles that see no single plan.
-MIN_PLANS_SHOWN = 1
 
 
 def run_list(*, actor: Actor, kind: str | None = None) -> models.QuerySet[AnalysisRun]:
@@ -172,14 +170,15 @@ def aggregate_view(run: AnalysisRun, dimension: str) -> AggregateView:
     """The run's figures per group of `dimension` (province, sector, route, grid_operator)."""
     if dimension not in DIMENSIONS:
         dimension = "province"
-    rows = [dict(r) for r in run.aggregates.get("by", {}).get(dimension, [])]
-    rows = [r for r in rows if r.get("n_plans", 0) >= MIN_PLANS_SHOWN]
-    rows.sort(key=lambda r: (-(r.get("n_dependent") or 0), r.get("key", "")))
-    return AggregateView(dimension, str(DIMENSIONS[dimension]), rows, dict(run.aggregates.get("total", {})))
+    shown = run.shown_aggregates
+    rows = [dict(r) for r in shown["by"].get(dimension, [])]
+    # shown groups first, largest first; suppressed groups after them, by key
+    rows.sort(key=lambda r: (bool(r["suppression"]), -(r.get("n_dependent") or 0), r.get("key", "")))
+    return AggregateView(dimension, str(DIMENSIONS[dimension]), rows, shown["total"])
 
 
 def bottleneck_counts(run: AnalysisRun) -> list[tuple[str, int]]:
-    counts = run.aggregates.get("total", {}).get("bottlenecks", {})
+    counts = run.shown_aggregates["total"].get("bottlenecks") or {}
     return sorted(((str(k), int(v)) for k, v in counts.items()), key=lambda kv: -kv[1])
 
 

@@ -315,7 +315,7 @@ class RunViewSet(ReadViewSet):
     @action(detail=True, methods=["get"], url_path="miek-candidates")
     def miek_candidates(self, request: Request, pk: str) -> Response:
         run = run_get(actor=request.user, run_id=pk)
-        page = self.paginate_queryset(list(run.miek_candidates))
+        page = self.paginate_queryset(run.shown_miek_candidates)
         return self.get_paginated_response(MiekCandidateSerializer(page, many=True).data)
 
     @action(

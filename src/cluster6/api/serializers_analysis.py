@@ -328,24 +328,39 @@ class GroupFiguresSerializer(serializers.Serializer[Any]):
     infrastructure; null when there are none. CO2 in t a year."""
 
     key = serializers.CharField(help_text="The group: province name, sector, route or grid operator.")
-    n_plans = serializers.IntegerField()
-    n_dependent = serializers.IntegerField(help_text="Plans that depend on new infrastructure.")
-    n_can = serializers.IntegerField()
-    n_may_not = serializers.IntegerField()
-    n_cannot = serializers.IntegerField()
+    n_plans = serializers.IntegerField(allow_null=True)
+    n_dependent = serializers.IntegerField(
+        allow_null=True, help_text="Plans that depend on new infrastructure."
+    )
+    n_can = serializers.IntegerField(allow_null=True)
+    n_may_not = serializers.IntegerField(allow_null=True)
+    n_cannot = serializers.IntegerField(allow_null=True)
     share_can = serializers.FloatField(allow_null=True)
     share_may_not = serializers.FloatField(allow_null=True)
     share_cannot = serializers.FloatField(allow_null=True)
     headline_share = serializers.FloatField(allow_null=True, help_text="(may not + cannot) / dependent.")
-    co2_t = serializers.IntegerField()
-    co2_can_t = serializers.IntegerField()
-    co2_may_not_t = serializers.IntegerField()
-    co2_cannot_t = serializers.IntegerField()
-    co2_not_dependent_t = serializers.IntegerField()
-    co2_by_deadline_t = serializers.IntegerField(help_text="Realisable in or before the deadline year.")
-    co2_by_deadline_certain_t = serializers.IntegerField(help_text="The same without uncertain items.")
+    co2_t = serializers.IntegerField(allow_null=True)
+    co2_can_t = serializers.IntegerField(allow_null=True)
+    co2_may_not_t = serializers.IntegerField(allow_null=True)
+    co2_cannot_t = serializers.IntegerField(allow_null=True)
+    co2_not_dependent_t = serializers.IntegerField(allow_null=True)
+    co2_by_deadline_t = serializers.IntegerField(
+        allow_null=True, help_text="Realisable in or before the deadline year."
+    )
+    co2_by_deadline_certain_t = serializers.IntegerField(
+        allow_null=True, help_text="The same without uncertain items."
+    )
     bottlenecks = serializers.DictField(
-        child=serializers.IntegerField(), help_text="Bottleneck -> number of may-not and cannot plans."
+        child=serializers.IntegerField(),
+        help_text="Bottleneck -> number of may-not and cannot plans (empty when the group is suppressed).",
+    )
+    n_companies = serializers.IntegerField(
+        allow_null=True, required=False, help_text="Distinct companies of the counted plans in the group."
+    )
+    suppression = serializers.ChoiceField(
+        choices=[("", "shown"), ("primary", "primary"), ("secondary", "secondary")],
+        help_text="Disclosure control: 'primary' when the group holds fewer than 3 companies, 'secondary' "
+        "when it is blanked to protect such a group; its figures are then null.",
     )
 
 
@@ -362,17 +377,23 @@ class AggregatesSerializer(serializers.Serializer[Any]):
 
 
 class RunSummarySerializer(serializers.Serializer[Any]):
-    n_plans = serializers.IntegerField()
-    n_dependent = serializers.IntegerField(help_text="Plans that depend on new infrastructure.")
-    n_can = serializers.IntegerField()
-    n_may_not = serializers.IntegerField()
-    n_cannot = serializers.IntegerField()
+    n_plans = serializers.IntegerField(allow_null=True)
+    n_dependent = serializers.IntegerField(
+        allow_null=True, help_text="Plans that depend on new infrastructure."
+    )
+    n_can = serializers.IntegerField(allow_null=True)
+    n_may_not = serializers.IntegerField(allow_null=True)
+    n_cannot = serializers.IntegerField(allow_null=True)
     headline_share = serializers.FloatField(
         allow_null=True, help_text="Share of the dependent plans that may not or cannot go ahead."
     )
-    co2_t = serializers.IntegerField(help_text="CO2 reduction of all plans, t a year.")
-    co2_by_deadline_t = serializers.IntegerField(help_text="Realisable in or before the deadline year.")
-    co2_by_deadline_certain_t = serializers.IntegerField(help_text="The same without uncertain items.")
+    co2_t = serializers.IntegerField(allow_null=True, help_text="CO2 reduction of all plans, t a year.")
+    co2_by_deadline_t = serializers.IntegerField(
+        allow_null=True, help_text="Realisable in or before the deadline year."
+    )
+    co2_by_deadline_certain_t = serializers.IntegerField(
+        allow_null=True, help_text="The same without uncertain items."
+    )
 
 
 class ScenarioRefSerializer(serializers.ModelSerializer[Scenario]):
@@ -393,7 +414,7 @@ class AnalysisRunSerializer(serializers.ModelSerializer[AnalysisRun]):
         source="baseline_id", read_only=True, allow_null=True, help_text="Scenario runs: the baseline run."
     )
     basis = serializers.CharField(read_only=True, help_text="What the input was (plans, round).")
-    summary = RunSummarySerializer(source="aggregates.total", read_only=True)
+    summary = RunSummarySerializer(source="shown_aggregates.total", read_only=True)
 
     class Meta:
         model = AnalysisRun
@@ -531,7 +552,7 @@ class AnalysisRunDetailSerializer(AnalysisRunSerializer):
     notes = serializers.ListField(
         child=serializers.CharField(), read_only=True, help_text="Remarks about the input."
     )
-    aggregates = AggregatesSerializer(read_only=True)
+    aggregates = AggregatesSerializer(source="shown_aggregates", read_only=True)
     comparison = serializers.SerializerMethodField()
 
     class Meta(AnalysisRunSerializer.Meta):
@@ -585,10 +606,16 @@ class MiekCandidateSerializer(serializers.Serializer[Any]):
     name = serializers.CharField()
     level = serializers.ChoiceField(choices=GRID_LEVELS)
     operator = serializers.CharField(allow_blank=True)
-    demand_mw = serializers.FloatField()
-    n_plans = serializers.IntegerField()
-    co2_t = serializers.IntegerField()
-    n_grid_bottleneck = serializers.IntegerField(help_text="Plans held back by grid congestion.")
+    demand_mw = serializers.FloatField(allow_null=True)
+    n_plans = serializers.IntegerField(allow_null=True)
+    co2_t = serializers.IntegerField(allow_null=True)
+    n_grid_bottleneck = serializers.IntegerField(
+        allow_null=True, help_text="Plans held back by grid congestion."
+    )
+    n_companies = serializers.IntegerField(allow_null=True, required=False)
+    suppression = serializers.CharField(
+        allow_blank=True, help_text="'primary' when fewer than 3 companies: the figures are then null."
+    )
 
 
 # --- Plan results --------------------------------------------------------------------------------------

@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("cluster6.registry.urls")),
     path("infra/", include("cluster6.infra.urls")),
     path("plannen/", include("cluster6.plans.urls")),
+    path("analyse/", include("cluster6.analysis.urls")),
 ]

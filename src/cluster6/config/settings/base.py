@@ -28,6 +28,15 @@ SHARED_DATA_DIR = Path(
 
 DEBUG = False
 
+#: Disclosure control of aggregates (analysis): groups of fewer companies show no figures.
+CLUSTER6_DISCLOSURE_MIN_COMPANIES = int(
+    env(
+        "CLUSTER6_DISCLOSURE_MIN_COMPANIES",
+        help="Aggregates of groups with fewer companies than this are not shown (default 3).",
+        default="3",
+    )
+)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
