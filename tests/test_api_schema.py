@@ -22,6 +22,9 @@ ENDPOINTS = {
     "/api/grid-areas/{id}/",
     "/api/grid-projects/",
     "/api/grid-projects/{id}/",
+    # carrier rollouts (tests/test_api_carriers.py)
+    "/api/carrier-rollouts/",
+    "/api/carrier-rollouts/{id}/",
     # plans: sharing (tests/test_api_plans.py)
     "/api/plans/",
     "/api/plans/{id}/",

@@ -8,6 +8,20 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
+
+
+class SerialWSGIServer(WSGIServer):
+    """The live server, one request at a time. Django's threaded live server hands every request thread the
+    same in-memory SQLite connection, so two requests at once (a page that fetches two map layers in
+    parallel) can misuse it ("bad parameter or other API misuse"). Serial requests cannot."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+LiveServerThread.server_class = SerialWSGIServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

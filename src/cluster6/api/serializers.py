@@ -11,8 +11,17 @@ from rest_framework import serializers
 from cluster6.accounts.constants import Role
 from cluster6.accounts.models import Membership, User
 from cluster6.authz.policies import can_import, is_national
-from cluster6.infra.constants import CongestionColour
-from cluster6.infra.models import GridProject, GridServiceArea
+from cluster6.infra.constants import Carrier, Certainty, CongestionColour
+from cluster6.infra.models import CarrierRollout, GridProject, GridServiceArea, NetworkPoint
+from cluster6.infra.selectors import (
+    CAPACITY_CONGESTED,
+    CAPACITY_EXISTING_MINUS_REQUIRED,
+    CAPACITY_STORED,
+    CAPACITY_UNKNOWN,
+    RolloutFilters,
+    capacity_basis,
+    derived_capacity_now_mw,
+)
 from cluster6.registry.constants import Cluster, Sector
 from cluster6.registry.models import (
     BusinessPark,
@@ -196,6 +205,39 @@ class GridAreaSerializer(serializers.ModelSerializer[GridServiceArea]):
     )
     project_count = serializers.IntegerField(read_only=True, help_text="Planned grid projects.")
     bbox = serializers.SerializerMethodField(help_text="[west, south, east, north] in WGS84, or null.")
+    available_capacity_withdrawal_mw = serializers.FloatField(
+        read_only=True,
+        allow_null=True,
+        help_text="The stored capacity free now for the waiting list (withdrawal, MW); null: not given, the "
+        "analysis derives it (`capacity_now_mw`).",
+    )
+    capacity_now_mw = serializers.SerializerMethodField(
+        help_text="The withdrawal capacity free now as the feasibility analysis uses it (MW): the stored "
+        "value when given; otherwise 0 in a congested area (status 2 or 3, or an expected end of "
+        "congestion), else existing minus required capacity. Null: unknown and not congested (no limit in "
+        "the analysis)."
+    )
+    capacity_now_basis = serializers.SerializerMethodField(
+        help_text="Where `capacity_now_mw` comes from: `stored`, `congested` (derived 0), "
+        "`existing_minus_required` (derived) or `unknown`."
+    )
+    congestion_end_certainty = serializers.ChoiceField(
+        choices=Certainty.choices,
+        read_only=True,
+        help_text="Certainty of the expected end of congestion at the regional operator.",
+    )
+    tennet_congestion_end_certainty = serializers.ChoiceField(
+        choices=Certainty.choices,
+        read_only=True,
+        help_text="Certainty of TenneT's expected end of congestion.",
+    )
+    tennet_region: serializers.SlugRelatedField[GridServiceArea] = serializers.SlugRelatedField(
+        slug_field="code",
+        read_only=True,
+        allow_null=True,
+        help_text="Code of the TenneT area above this regional area (a shared TenneT waiting list); null: "
+        "not linked, the area's own TenneT figures apply.",
+    )
 
     class Meta:
         model = GridServiceArea
@@ -224,6 +266,12 @@ class GridAreaSerializer(serializers.ModelSerializer[GridServiceArea]):
             "tennet_status_withdrawal",
             "tennet_status_injection",
             "is_congested",
+            "available_capacity_withdrawal_mw",
+            "capacity_now_mw",
+            "capacity_now_basis",
+            "congestion_end_certainty",
+            "tennet_congestion_end_certainty",
+            "tennet_region",
             "project_count",
             "bbox",
             "source",
@@ -239,6 +287,19 @@ class GridAreaSerializer(serializers.ModelSerializer[GridServiceArea]):
         box = [obj.bbox_west, obj.bbox_south, obj.bbox_east, obj.bbox_north]
         return None if any(v is None for v in box) else [float(v) for v in box if v is not None]
 
+    @extend_schema_field({"type": "number", "format": "double", "nullable": True})
+    def get_capacity_now_mw(self, obj: GridServiceArea) -> float | None:
+        return derived_capacity_now_mw(obj)
+
+    @extend_schema_field(
+        {
+            "type": "string",
+            "enum": [CAPACITY_STORED, CAPACITY_CONGESTED, CAPACITY_EXISTING_MINUS_REQUIRED, CAPACITY_UNKNOWN],
+        }
+    )
+    def get_capacity_now_basis(self, obj: GridServiceArea) -> str:
+        return capacity_basis(obj)
+
 
 class GridAreaDetailSerializer(GridAreaSerializer):
     """A service area with its geometry (GeoJSON, or null) and its planned projects, soonest first."""
@@ -249,6 +310,84 @@ class GridAreaDetailSerializer(GridAreaSerializer):
     class Meta(GridAreaSerializer.Meta):
         fields = [*GridAreaSerializer.Meta.fields, "geometry", "projects"]
         read_only_fields = fields
+
+
+# --- Carrier rollouts ------------------------------------------------------------------------------
+
+
+class NetworkPointSerializer(serializers.ModelSerializer[NetworkPoint]):
+    """A point where the rollout's network can be connected to, in WGS84."""
+
+    class Meta:
+        model = NetworkPoint
+        fields = ["id", "code", "name", "lon", "lat"]
+        read_only_fields = fields
+
+
+class CarrierRolloutSerializer(serializers.ModelSerializer[CarrierRollout]):
+    """A phase of a hydrogen, CO2, green gas or heat network: available from `year` in its region (a
+    province, or national when `province` is null), with its network points."""
+
+    carrier = serializers.ChoiceField(choices=Carrier.choices, read_only=True)
+    carrier_label = serializers.CharField(source="get_carrier_display", read_only=True)
+    province = ProvinceRefSerializer(read_only=True, allow_null=True, help_text="Null: national.")
+    certainty = serializers.ChoiceField(choices=Certainty.choices, read_only=True)
+    mode_label = serializers.CharField(source="get_mode_display", read_only=True)
+    is_alternative = serializers.BooleanField(
+        read_only=True,
+        help_text="Ship or truck rather than a network: no distance limit, costlier (the analysis flags "
+        "`extra_cost`).",
+    )
+    open_access = serializers.BooleanField(
+        read_only=True,
+        help_text="Open to third parties; false when the capacity is taken (Porthos): the analysis leaves "
+        "the rollout out.",
+    )
+    points = NetworkPointSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CarrierRollout
+        fields = [
+            "id",
+            "code",
+            "carrier",
+            "carrier_label",
+            "name",
+            "description",
+            "province",
+            "year",
+            "year_text",
+            "certainty",
+            "mode",
+            "mode_label",
+            "is_alternative",
+            "open_access",
+            "source",
+            "source_url",
+            "source_date",
+            "is_synthetic",
+            "points",
+        ]
+        read_only_fields = fields
+
+
+class CarrierRolloutQuerySerializer(serializers.Serializer[Any]):
+    """The query parameters of the rollout list."""
+
+    carrier = serializers.ChoiceField(choices=Carrier.choices, required=False)
+    province = serializers.RegexField(
+        r"^PV\d{2}$",
+        required=False,
+        help_text="CBS province code: the rollouts of that province and the national ones (a national "
+        "rollout applies in every province).",
+    )
+    certainty = serializers.ChoiceField(choices=Certainty.choices, required=False)
+
+    def filters(self) -> RolloutFilters:
+        d = self.validated_data
+        return RolloutFilters(
+            carrier=d.get("carrier", ""), province=d.get("province", ""), certainty=d.get("certainty", "")
+        )
 
 
 # --- The current user --------------------------------------------------------------------------------

@@ -19,7 +19,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cluster6.accounts.models import User
-from cluster6.infra.selectors import grid_area_get, grid_area_list, grid_project_get, grid_project_list
+from cluster6.infra.selectors import (
+    grid_area_get,
+    grid_area_list,
+    grid_project_get,
+    grid_project_list,
+    rollout_get,
+    rollout_list,
+)
 from cluster6.registry.selectors import (
     LOCATION_RECORD_RELATIONS,
     emission_list,
@@ -40,6 +47,8 @@ from .filters import (
 )
 from .pagination import Pagination
 from .serializers import (
+    CarrierRolloutQuerySerializer,
+    CarrierRolloutSerializer,
     EmissionRecordSerializer,
     GridAreaDetailSerializer,
     GridAreaSerializer,
@@ -208,6 +217,39 @@ class GridProjectViewSet(ReadViewSet):
     def retrieve(self, request: Request, pk: str) -> Response:
         project = grid_project_get(actor=request.user, project_id=pk)
         return Response(GridProjectSerializer(project, context=self.get_serializer_context()).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List carrier rollouts",
+        description="The phases of the hydrogen, CO2 (transport and storage), green gas and heat networks "
+        "that the feasibility analysis uses, by carrier (hydrogen, CO2, green gas, heat), year and code, "
+        "each with its network points. Public information: every signed-in user sees all of them.",
+        parameters=[CarrierRolloutQuerySerializer],
+        responses={200: CarrierRolloutSerializer(many=True), **LIST_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One carrier rollout",
+        description="A rollout with its network points.",
+        parameters=[ID],
+        responses={200: CarrierRolloutSerializer, **DETAIL_ERRORS},
+    ),
+)
+class CarrierRolloutViewSet(ReadViewSet):
+    """Rollouts of hydrogen, CO2, green gas and heat."""
+
+    serializer_class = CarrierRolloutSerializer
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        return rollout_list(actor=self.request.user)
+
+    def list(self, request: Request) -> Response:
+        query = parse_query(CarrierRolloutQuerySerializer, request)
+        return self.paginated(rollout_list(actor=request.user, filters=query.filters()))
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        rollout = rollout_get(actor=request.user, rollout_id=pk)
+        return Response(CarrierRolloutSerializer(rollout, context=self.get_serializer_context()).data)
 
 
 class MeView(APIView):

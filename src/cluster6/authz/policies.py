@@ -23,7 +23,7 @@ from cluster6.accounts.constants import IMPORT_ROLES, NATIONAL_ROLES, PROGRAMME_
 from cluster6.accounts.models import Membership, User
 from cluster6.analysis.models import AnalysisRun, PlanResult, Scenario
 from cluster6.audit.models import ReadLog
-from cluster6.infra.models import CongestionZone, GridProject, GridServiceArea
+from cluster6.infra.models import CarrierRollout, CongestionZone, GridProject, GridServiceArea, NetworkPoint
 from cluster6.plans.constants import SubmissionStatus
 from cluster6.plans.models import Consent, Plan, PlanVersion, Submission
 from cluster6.registry.constants import CLUSTER6, OrganisationKind
@@ -419,6 +419,8 @@ POLICIES: dict[type[models.Model], Any] = {
     GridServiceArea: PublicInfraPolicy(),
     GridProject: PublicInfraPolicy(),
     CongestionZone: PublicInfraPolicy(),
+    CarrierRollout: PublicInfraPolicy(),
+    NetworkPoint: PublicInfraPolicy(),
     Organisation: OrganisationPolicy(),
 }
 

@@ -1,22 +1,35 @@
-"""Pages of the grid data: the service areas of the capacity map, one area with its projects, and the
-GeoJSON layers of the map."""
+"""Pages of the infrastructure timeline: the service areas of the capacity map, one area with its timeline
+and projects, the carrier rollouts (hydrogen, CO2, green gas, heat) with their network points, and the
+GeoJSON layers of the maps."""
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlsplit
+
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
-from .constants import CongestionLayer
+from .constants import Carrier, Certainty, CongestionLayer
 from .forms import AreaFilterForm
+from .models import CarrierRollout
 from .selectors import (
+    RolloutFilters,
     area_geometry,
+    area_timeline,
     congestion_zone_features,
     grid_area_get,
+    rollout_features,
+    rollout_get,
+    rollout_list,
+    rollout_provinces,
     service_area_features,
     service_area_list,
     service_area_locations,
@@ -53,9 +66,11 @@ def area_list(request: HtmxHttpRequest) -> HttpResponse:
 def area_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     area = grid_area_get(actor=request.user, area_id=pk)
     geometry, is_bbox = area_geometry(area)
+    timeline = area_timeline(actor=request.user, area=area)
     context = {
         "area": area,
-        "projects": list(area.projects.all()),
+        "timeline": timeline,
+        "projects": timeline.projects,
         "locations": service_area_locations(actor=request.user, area=area),
         "map_data": {
             "area": geometry,
@@ -83,3 +98,152 @@ def zone_features(request: HtmxHttpRequest) -> JsonResponse:
     if layer not in CongestionLayer.values:
         return JsonResponse({"error": "onbekende laag", "layers": list(CongestionLayer.values)}, status=400)
     return JsonResponse(congestion_zone_features(actor=request.user, layer=layer))
+
+
+# ------------------------------------------------------------------------------- carrier rollouts
+
+#: Colours of the carriers on the rollout map and in its legend.
+CARRIER_COLOURS = {
+    Carrier.HYDROGEN: "#007bc7",
+    Carrier.CO2: "#42145f",
+    Carrier.GREEN_GAS: "#39870c",
+    Carrier.HEAT: "#d52b1e",
+}
+
+
+class RolloutFilterForm(forms.Form):
+    """Filters of the rollout page (query string); invalid values give a Dutch message, valid ones apply."""
+
+    drager = forms.ChoiceField(
+        label=_("Drager"), required=False, choices=[("", _("Alle dragers")), *Carrier.choices]
+    )
+    provincie = forms.RegexField(
+        label=_("Provincie"),
+        required=False,
+        regex=r"^PV\d{2}$",
+        error_messages={"invalid": _("Kies een provincie uit de lijst.")},
+    )
+    zekerheid = forms.ChoiceField(
+        label=_("Zekerheid"), required=False, choices=[("", _("Alle zekerheden")), *Certainty.choices]
+    )
+
+    def __init__(self, data: Any = None, *, provinces: list[tuple[str, str]] | None = None) -> None:
+        super().__init__(data)
+        self.province_options = provinces or []
+
+    def filters(self) -> RolloutFilters:
+        self.is_valid()
+        data = self.cleaned_data
+        return RolloutFilters(
+            carrier=data.get("drager") or "",
+            province=data.get("provincie") or "",
+            certainty=data.get("zekerheid") or "",
+        )
+
+
+def source_links(text: str) -> list[dict[str, str]]:
+    """The web addresses in a source-URL field (several are separated by `;` or spaces), http(s) only,
+    each with its host name as the label."""
+    links = []
+    for part in text.replace(";", " ").split():
+        parts = urlsplit(part)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            links.append({"url": part, "label": parts.netloc.removeprefix("www.")})
+    return links
+
+
+def _rows(rollouts: list[CarrierRollout]) -> list[dict[str, Any]]:
+    return [{"rollout": r, "links": source_links(r.source_url)} for r in rollouts]
+
+
+def _map_config(features_url: str, province_code: str | None) -> dict[str, Any]:
+    return {
+        "featuresUrl": features_url,
+        "provincesUrl": reverse("map_provinces"),
+        "provinceCode": province_code,
+        "detailUrl": reverse("infra:rollout_detail", args=[0]),
+        "carrierColours": {str(k): v for k, v in CARRIER_COLOURS.items()},
+        "carrierLabels": {str(k): str(v) for k, v in Carrier.choices},
+    }
+
+
+def _map_text() -> dict[str, str]:
+    return {
+        "year": str(_("Vanaf")),
+        "certainty": str(_("Zekerheid")),
+        "mode": str(_("Wijze")),
+        "region": str(_("Regio")),
+        "national": str(_("landelijk")),
+        "closed": str(_("capaciteit vergeven: telt niet mee in de analyse")),
+        "open": str(_("Bekijk de uitrolfase")),
+        "countOne": str(_("%s netwerkpunt")),
+        "countMany": str(_("%s netwerkpunten")),
+        "none": str(_("Geen netwerkpunten bij deze filters.")),
+        "loadError": str(_("De kaart kon niet worden geladen.")),
+    }
+
+
+@login_required
+@require_GET
+def rollout_list_page(request: HtmxHttpRequest) -> HttpResponse:
+    """The rollouts of hydrogen, CO2, green gas and heat by carrier, filtered, with a map of their network
+    points: the carrier timeline of the analysis."""
+    form = RolloutFilterForm(request.GET, provinces=rollout_provinces(actor=request.user))
+    filters = form.filters()
+    rollouts = list(rollout_list(actor=request.user, filters=filters))
+    groups = []
+    for value, label in Carrier.choices:
+        rows = [r for r in rollouts if r.carrier == value]
+        if rows:
+            groups.append(
+                {
+                    "carrier": value,
+                    "label": label,
+                    "colour": CARRIER_COLOURS[Carrier(value)],
+                    "rows": _rows(rows),
+                }
+            )
+    query = request.GET.urlencode()
+    features_url = reverse("infra:rollout_features") + (f"?{query}" if query else "")
+    context = {
+        "form": form,
+        "groups": groups,
+        "count": len(rollouts),
+        "point_count": sum(len(r.points.all()) for r in rollouts),
+        "carrier_colours": [(label, CARRIER_COLOURS[Carrier(value)]) for value, label in Carrier.choices],
+        "map_config": _map_config(features_url, filters.province or None),
+        "map_text": _map_text(),
+    }
+    return render(request, "infra/rollout_list.html", context)
+
+
+@login_required
+@require_GET
+def rollout_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    rollout = rollout_get(actor=request.user, rollout_id=pk)
+    features_url = reverse("infra:rollout_features") + f"?uitrolfase={rollout.pk}"
+    context = {
+        "rollout": rollout,
+        "points": list(rollout.points.all()),
+        "links": source_links(rollout.source_url),
+        "colour": CARRIER_COLOURS[Carrier(rollout.carrier)],
+        "map_config": _map_config(features_url, rollout.province.code if rollout.province else None),
+        "map_text": _map_text(),
+    }
+    return render(request, "infra/rollout_detail.html", context)
+
+
+@login_required
+@require_GET
+def rollout_points(request: HtmxHttpRequest) -> JsonResponse:
+    """GeoJSON of the network points of the visible rollouts, with the page's filters (drager, provincie,
+    zekerheid) or of one rollout (uitrolfase=<id>)."""
+    form = RolloutFilterForm(request.GET)
+    rollout_id = request.GET.get("uitrolfase", "")
+    if rollout_id and not (rollout_id.isdecimal() and len(rollout_id) <= 18):
+        return JsonResponse({"error": str(_("ongeldige uitrolfase"))}, status=400)
+    return JsonResponse(
+        rollout_features(
+            actor=request.user, filters=form.filters(), rollout_id=int(rollout_id) if rollout_id else None
+        )
+    )

@@ -181,6 +181,8 @@ SPECTACULAR_SETTINGS = {
         "ClusterEnum": "cluster6.registry.constants.Cluster",
         "CongestionColourEnum": "cluster6.infra.constants.CongestionColour",
         "CertaintyEnum": "cluster6.infra.constants.Certainty",
+        "CarrierEnum": "cluster6.api.serializers_analysis.CARRIER_CHOICES",
+        "InfraCarrierEnum": "cluster6.infra.constants.Carrier",
         "PlanCertaintyEnum": "cluster6.plans.constants.Certainty",
         "PlanStatusEnum": "cluster6.plans.constants.PlanStatus",
         "RoundStatusEnum": "cluster6.plans.constants.RoundStatus",
