@@ -8,12 +8,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .aggregate import aggregate_rows
-from .arrays import NEVER, BoolArray, IntArray, year_or_none
+from .arrays import IntArray, year_or_none
 from .carriers import CarrierAvailability, Segments, availability, carrier_matrices, compile_segments
 from .classify import (
     BOTTLENECKS,
     CLASS_OF_CODE,
-    CODE_CAN,
     CODE_EXCLUDED,
     REQUIREMENTS,
     Classification,
@@ -21,11 +20,10 @@ from .classify import (
     requirement_matrix,
 )
 from .demand import Demand
-from .grid import Capacity, GridTiming, capacity, grid_timing
+from .grid import Capacity, GridTiming, capacity, grid_timing, index_years
 from .model import (
     CARRIERS,
     Binding,
-    FeasibilityClass,
     Infrastructure,
     Parameters,
 )
@@ -55,7 +53,6 @@ class AnalysisResult:
     carriers: CarrierAvailability
     req_all: IntArray  # [requirement, plan] year available, NEVER, or 0 when not needed
     req_certain: IntArray
-    need: BoolArray
     classification: Classification
     binding: IntArray  # index into BINDING_CODES
     aggregates: Aggregates
@@ -73,9 +70,6 @@ class AnalysisResult:
     @property
     def n_plans(self) -> int:
         return len(self.demand.plan_ids)
-
-    def feasibility(self, i: int) -> FeasibilityClass:
-        return CLASS_OF_CODE[int(self.classification.code[i])]
 
     def grid_year(self, idx: int) -> int | None:
         return None if idx >= self.capacity.n_years else self.params.base_year + idx
@@ -121,7 +115,7 @@ class AnalysisResult:
         out = []
         av = self.carriers
         for c, carrier in enumerate(CARRIERS):
-            if not self.need[c + 1, i]:
+            if not self.demand.needs[c, i]:
                 continue
             via = int(av.via[c, i])
             dist = float(av.distance_m[c, i])
@@ -198,13 +192,13 @@ def run_analysis(demand: Demand, infra: Infrastructure, params: Parameters) -> A
     grid = grid_timing(demand, cap, params)
     seg = compile_segments(infra, demand)
     av = availability(demand, seg, carrier_matrices(demand, seg, params), params)
-    n_years = cap.n_years
-
-    def years(idx: IntArray) -> IntArray:
-        return np.where(idx >= n_years, NEVER, params.base_year + idx).astype(np.int64)
-
     req_all, req_certain, need = requirement_matrix(
-        grid.needed, years(grid.idx_all), years(grid.idx_certain), demand.needs, av.all, av.certain
+        grid.needed,
+        index_years(grid.idx_all, params),
+        index_years(grid.idx_certain, params),
+        demand.needs,
+        av.all,
+        av.certain,
     )
     cls = classify_all(
         req_all,
@@ -230,7 +224,6 @@ def run_analysis(demand: Demand, infra: Infrastructure, params: Parameters) -> A
         carriers=av,
         req_all=req_all,
         req_certain=req_certain,
-        need=need,
         classification=cls,
         binding=binding,
         aggregates=aggregates,
@@ -280,4 +273,4 @@ def compare(baseline: AnalysisResult, scenario: AnalysisResult, name: str) -> Sc
     )
 
 
-__all__ = ["CODE_CAN", "AnalysisResult", "compare", "run_analysis"]
+__all__ = ["AnalysisResult", "compare", "run_analysis"]

@@ -33,12 +33,14 @@ def to_kw_array(mw: FloatArray) -> IntArray:
     return np.rint(mw * 1000.0).astype(np.int64)
 
 
-def to_tonnes(t: float) -> int:
-    return round(t)
-
-
 def to_metres(km: float) -> int:
+    """km to whole metres (half to even), the engine's unit of distance."""
     return round(km * 1000.0)
+
+
+def to_metres_array(km: FloatArray) -> FloatArray:
+    """As to_metres, elementwise; kept as floats so that nan (an unknown distance) stays nan."""
+    return np.rint(km * 1000.0)
 
 
 def year_or_none(year: int) -> int | None:

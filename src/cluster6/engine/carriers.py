@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arrays import NEVER, BoolArray, FloatArray, IntArray, haversine_km
+from .arrays import NEVER, BoolArray, FloatArray, IntArray, haversine_km, to_metres, to_metres_array
 from .demand import Demand
-from .model import CARRIERS, Carrier, Certainty, Infrastructure, Parameters, SupplyMode
+from .model import CARRIERS, Certainty, Infrastructure, Parameters, SupplyMode
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,9 +71,8 @@ def effective_years(year: IntArray, params: Parameters) -> IntArray:
 
 @dataclass(frozen=True, slots=True)
 class CarrierMatrix:
-    """For one carrier: the plans that need it (rows) and its rollouts (columns)."""
+    """For one carrier (in CARRIERS order): the plans that need it (rows) and its rollouts (columns)."""
 
-    carrier: Carrier
     plans: IntArray  # plan indices
     segments: IntArray  # segment indices
     usable: BoolArray  # reaches the plan (within the distance, or an allowed alternative)
@@ -109,20 +108,25 @@ def carrier_matrices(demand: Demand, seg: Segments, params: Parameters) -> tuple
             plon, plat = seg.points[s]
             if plon.shape[0] and plans.shape[0]:
                 d = haversine_km(lon[:, None], lat[:, None], plon[None, :], plat[None, :]).min(axis=1)
-                dist[:, k] = np.rint(d * 1000.0)
+                dist[:, k] = to_metres_array(d)
         pre = demand.distance_m[c, plans]
         dist = np.where(np.isnan(pre)[:, None], dist, pre[:, None])
         alternative = seg.alternative[segs]
         network = ~alternative
-        max_m = float(round(params.max_distance(carrier) * 1000.0))
+        max_m = float(to_metres(params.max_distance(carrier)))
         within = np.isnan(dist) | (dist <= max_m)
         alt_ok = alternative & params.allow_alternatives
         usable = region_ok & ((network[None, :] & within) | alt_ok[None, :])
         usable_nodist = region_ok & (network | alt_ok)[None, :]
         net_dist = np.where(region_ok & network[None, :], dist, np.nan)
-        reported = np.fmin.reduce(net_dist, axis=1) if net_dist.shape[1] else np.full(plans.shape[0], np.nan)
-        out.append(CarrierMatrix(carrier, plans, segs, usable, usable_nodist, reported))
+        reported = np.fmin.reduce(net_dist, axis=1, initial=np.nan)
+        out.append(CarrierMatrix(plans, segs, usable, usable_nodist, reported))
     return tuple(out)
+
+
+def _earliest(years: IntArray) -> IntArray:
+    """Per row (plan), the earliest of its years; NEVER for a row without any (no rollout)."""
+    return years.min(axis=1, initial=NEVER)
 
 
 def availability(
@@ -139,18 +143,16 @@ def availability(
             continue
         years = eff[m.segments][None, :]
         certain = seg.certain[m.segments][None, :]
+        # The earliest year of the rollouts that reach the plan (NEVER when none does), and the first such
+        # rollout (the segments are in tie-breaking order).
         masked = np.where(m.usable, years, NEVER)
+        res["all"][c, m.plans] = _earliest(masked)
+        res["certain"][c, m.plans] = _earliest(np.where(m.usable & certain, years, NEVER))
+        res["nodist_all"][c, m.plans] = _earliest(np.where(m.usable_nodist, years, NEVER))
+        res["nodist_certain"][c, m.plans] = _earliest(np.where(m.usable_nodist & certain, years, NEVER))
         if m.segments.shape[0]:
-            res["all"][c, m.plans] = masked.min(axis=1)
-            res["certain"][c, m.plans] = np.where(m.usable & certain, years, NEVER).min(axis=1)
-            res["nodist_all"][c, m.plans] = np.where(m.usable_nodist, years, NEVER).min(axis=1)
-            res["nodist_certain"][c, m.plans] = np.where(m.usable_nodist & certain, years, NEVER).min(axis=1)
-            best = masked.argmin(axis=1)
             found = res["all"][c, m.plans] < NEVER
-            via[c, m.plans] = np.where(found, m.segments[best], -1)
-        else:
-            for k in res:
-                res[k][c, m.plans] = NEVER
+            via[c, m.plans] = np.where(found, m.segments[masked.argmin(axis=1)], -1)
         distance[c, m.plans] = m.distance_m
     return CarrierAvailability(
         all=res["all"],

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arrays import NEVER, NO_NEED, BoolArray, IntArray
+from .arrays import NO_NEED, BoolArray, IntArray
 from .model import CARRIERS, Bottleneck, FeasibilityClass
 
 #: Row 0 is the grid, rows 1.. the carriers in CARRIERS order.
@@ -24,7 +24,8 @@ BOTTLENECK_OF_REQUIREMENT: tuple[Bottleneck, ...] = (
     Bottleneck.GREEN_GAS,
     Bottleneck.HEAT,
 )
-#: Class codes in arrays.
+#: Class codes in arrays; the codes of the dependent classes rank them from worst to best (the unlock
+#: ranking counts a higher code as an improvement).
 CODE_EXCLUDED, CODE_NOT_DEPENDENT, CODE_CANNOT, CODE_MAY_NOT, CODE_CAN = -2, -1, 0, 1, 2
 CLASS_OF_CODE: dict[int, FeasibilityClass] = {
     CODE_EXCLUDED: FeasibilityClass.EXCLUDED,
@@ -35,6 +36,8 @@ CLASS_OF_CODE: dict[int, FeasibilityClass] = {
 }
 #: Bottleneck codes: index into BOTTLENECKS, -1 none.
 BOTTLENECKS: tuple[Bottleneck, ...] = tuple(Bottleneck)
+_BOTTLENECK_CODE_OF_ROW = np.array([BOTTLENECKS.index(b) for b in BOTTLENECK_OF_REQUIREMENT], dtype=np.int64)
+_DISTANCE_CODE = BOTTLENECKS.index(Bottleneck.DISTANCE)
 
 
 def classify(
@@ -71,11 +74,6 @@ class Classification:
     bottleneck: IntArray  # index into BOTTLENECKS, -1 none
 
 
-def _argmax_first(values: IntArray, need: BoolArray) -> IntArray:
-    masked = np.where(need, values, -1)
-    return masked.argmax(axis=0).astype(np.int64)
-
-
 def classify_all(
     req_all: IntArray,
     req_certain: IntArray,
@@ -86,17 +84,17 @@ def classify_all(
     counted: BoolArray,
     deadline: int,
 ) -> Classification:
-    """req_* are [requirement, plan] years; nodist_* are the carrier rows without the distance limit."""
-    ready_all = req_all.max(axis=0) if req_all.shape[1] else np.zeros(0, np.int64)
-    ready_certain = req_certain.max(axis=0) if req_all.shape[1] else np.zeros(0, np.int64)
+    """req_* are [requirement, plan] years (NO_NEED where not needed); nodist_* are the carrier rows without
+    the distance limit."""
+    ready_all = req_all.max(axis=0)
+    ready_certain = req_certain.max(axis=0)
     dependent = need.any(axis=0) & counted
     code = classify(planned, ready_all, ready_certain, dependent, counted, deadline)
     # The binding requirement: the latest one; when nothing is late (the plan only relies on uncertain
-    # items), the latest one without uncertain items. Ties follow the order of REQUIREMENTS.
+    # items), the latest one without uncertain items. Ties follow the order of REQUIREMENTS (argmax takes the
+    # first maximum); NO_NEED is below every year, so a requirement not needed never binds.
     late = ready_all > planned
-    by_all = _argmax_first(req_all, need)
-    by_certain = _argmax_first(req_certain, need)
-    binding = np.where(late, by_all, by_certain)
+    binding = np.where(late, req_all.argmax(axis=0), req_certain.argmax(axis=0))
     failing = dependent & (code != CODE_CAN)
     binding = np.where(failing, binding, -1)
     # Category: a carrier whose rollouts would reach the plan earlier without the distance limit is a
@@ -109,9 +107,8 @@ def classify_all(
         late, nodist_all[np.maximum(row - 1, 0), cols], nodist_certain[np.maximum(row - 1, 0), cols]
     )
     is_distance = (binding >= 1) & (nodist < used)
-    category_of_row = np.array([BOTTLENECKS.index(b) for b in BOTTLENECK_OF_REQUIREMENT], dtype=np.int64)
     bottleneck = np.where(
-        binding < 0, -1, np.where(is_distance, BOTTLENECKS.index(Bottleneck.DISTANCE), category_of_row[row])
+        binding < 0, -1, np.where(is_distance, _DISTANCE_CODE, _BOTTLENECK_CODE_OF_ROW[row])
     )
     return Classification(
         ready_all=ready_all,
@@ -132,24 +129,9 @@ def requirement_matrix(
     carrier_all: IntArray,
     carrier_certain: IntArray,
 ) -> tuple[IntArray, IntArray, BoolArray]:
+    """[requirement, plan]: the years of every requirement, NO_NEED where the plan does not need it (the
+    carrier years already are NO_NEED there), and whether it needs it."""
     need = np.vstack((grid_needed[None, :], carrier_need))
     req_all = np.vstack((np.where(grid_needed, grid_all, NO_NEED)[None, :], carrier_all))
     req_certain = np.vstack((np.where(grid_needed, grid_certain, NO_NEED)[None, :], carrier_certain))
-    return (
-        np.where(need, req_all, NO_NEED).astype(np.int64),
-        np.where(need, req_certain, NO_NEED).astype(np.int64),
-        need,
-    )
-
-
-def excluding(req: IntArray) -> IntArray:
-    """[requirement, plan]: the maximum over the other requirements (for incremental updates)."""
-    r = req.shape[0]
-    out = np.empty_like(req)
-    for k in range(r):
-        others = np.delete(req, k, axis=0)
-        out[k] = others.max(axis=0) if others.shape[0] else NO_NEED
-    return out
-
-
-__all__ = ["NEVER", "REQUIREMENTS", "Classification", "classify", "classify_all"]
+    return req_all, req_certain, need

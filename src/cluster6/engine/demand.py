@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .arrays import NO_DATE, BoolArray, FloatArray, IntArray, group_starts, to_kw_array
+from .arrays import NO_DATE, BoolArray, FloatArray, IntArray, group_starts, to_kw_array, to_metres_array
 from .model import CARRIERS, Carrier, GridLevel, Infrastructure, Plan, PlanStatus, QueueRequest
 
 
@@ -35,7 +35,6 @@ class QueueLevel:
 @dataclass(frozen=True, slots=True)
 class Demand:
     plan_ids: tuple[str, ...]
-    plans: tuple[Plan, ...]
     counted: BoolArray
     planned_year: IntArray
     co2_t: IntArray
@@ -122,7 +121,7 @@ def _queue_level(group: IntArray, order: IntArray, n_groups: int) -> QueueLevel:
     g = group[order]
     start = group_starts(g)
     position = np.arange(n, dtype=np.int64) - start + 1
-    counts = np.bincount(g, minlength=n_groups).astype(np.int64) if n else np.zeros(n_groups, np.int64)
+    counts = np.bincount(g, minlength=n_groups).astype(np.int64)
     entry_of_request = np.full(group.shape[0], -1, dtype=np.int64)
     entry_of_request[order] = np.arange(n, dtype=np.int64)
     return QueueLevel(
@@ -130,7 +129,7 @@ def _queue_level(group: IntArray, order: IntArray, n_groups: int) -> QueueLevel:
         group=g.astype(np.int64),
         start=start,
         position=position,
-        length=counts[g] if n else np.zeros(0, np.int64),
+        length=counts[g],
         entry_of_request=entry_of_request,
     )
 
@@ -173,37 +172,20 @@ class InputColumns:
         """`[getattr(p, name) for p in plans]`."""
         if not self._plans_read:
             self._read_plans()
-        values = self._plans_read.get(name)
-        if values is None:
-            values = self._plans_read[name] = list(map(attrgetter(name), self._plans))
-        return values
+        return _column(self._plans_read, self._plans, name)
 
     def queue(self, name: str) -> list[Any]:
         """`[getattr(q, name) for q in infra.queue]`."""
         if not self._queue_read:
             self._read_queue()
-        values = self._queue_read.get(name)
-        if values is None:
-            values = self._queue_read[name] = list(map(attrgetter(name), self._queue))
-        return values
+        return _column(self._queue_read, self._queue, name)
 
     def entries(self, name: str) -> MappingEntries:
-        """The items of a mapping attribute of the plans (`needs` or `distance_km`), flattened."""
+        """The items of a mapping attribute of the plans (`needs` or `distance_km`), flattened (read with
+        the other attributes)."""
         if not self._plans_read:
             self._read_plans()
-        found = self._entries.get(name)
-        if found is None:
-            plan: list[int] = []
-            keys: list[Any] = []
-            values: list[Any] = []
-            for j, m in enumerate(self.plan(name)):
-                if m:
-                    for k, v in m.items():
-                        plan.append(j)
-                        keys.append(k)
-                        values.append(v)
-            found = self._entries[name] = MappingEntries(plan, keys, values)
-        return found
+        return self._entries[name]
 
     def plan_floats(self, name: str) -> FloatArray | None:
         """`np.array(self.plan(name), dtype=np.float64)` (None becomes nan), or None when the values do not
@@ -318,6 +300,14 @@ class InputColumns:
         self._queue_read.update(id=ids, area_id=area, mw=mw, priority=priority, request_date=request_date)
 
 
+def _column(read: dict[str, list[Any]], objects: Sequence[Any], name: str) -> list[Any]:
+    """The column `name` of `read`, read from the objects on demand when it is not there yet."""
+    values = read.get(name)
+    if values is None:
+        values = read[name] = list(map(attrgetter(name), objects))
+    return values
+
+
 def compile_demand(
     plans: Sequence[Plan], infra: Infrastructure, columns: InputColumns | None = None
 ) -> Demand:
@@ -339,8 +329,9 @@ def compile_demand(
         [area_index[a.parent_id] if a.parent_id is not None else -1 for a in areas], dtype=np.int64
     )
     n_areas = len(area_ids)
-    # The TenneT region of each area: itself for a TenneT region, its parent for a regional area.
-    tennet_of_area = np.where(level_tennet, np.arange(n_areas, dtype=np.int64), parent)
+    # The TenneT region of each area: itself for a TenneT region, its parent for a regional area; one more
+    # entry, -1, is the region of area index -1 (no area).
+    tennet_of_area = np.append(np.where(level_tennet, np.arange(n_areas, dtype=np.int64), parent), -1)
 
     active = PlanStatus.ACTIVE
     plan_ids = col("id")
@@ -382,8 +373,8 @@ def compile_demand(
     dates = [plan_date[i] for i in gp] + qcol("request_date")
     day = np.fromiter([d.toordinal() if d is not None else no_date for d in dates], np.int64, n_req)
     ids = [plan_ids[i] for i in gp] + qcol("id")
-    reg_group = np.where(level_tennet[req_area], -1, req_area) if req_area.size else req_area
-    ten_group = tennet_of_area[req_area] if req_area.size else req_area
+    reg_group = np.where(level_tennet[req_area], -1, req_area)
+    ten_group = tennet_of_area[req_area]
     # The queue order: (area, priority class, request date), ties broken by id.
     groups = (reg_group, ten_group)
     orders = [_level_order(g, prio, day, n_areas) for g in groups]
@@ -393,13 +384,9 @@ def compile_demand(
     dimensions = tuple(_dimension(name, col(name)) for name in AGGREGATE_DIMENSIONS)
     plan_request = np.full(n, -1, dtype=np.int64)
     plan_request[grid_plans] = np.arange(grid_plans.shape[0], dtype=np.int64)
-    # (with no grid areas at all there is nothing to index: no plan has a TenneT region)
-    plan_tennet = (
-        np.where(plan_area >= 0, tennet_of_area[np.maximum(plan_area, 0)], -1) if n_areas else np.full(n, -1)
-    )
+    plan_tennet = tennet_of_area[plan_area]
     return Demand(
         plan_ids=tuple(plan_ids),
-        plans=plans,
         counted=counted,
         planned_year=planned_year,
         co2_t=np.where(counted, co2_t, 0),
@@ -415,7 +402,7 @@ def compile_demand(
         area_index=area_index,
         plan_request=plan_request,
         plan_area=plan_area,
-        plan_tennet=plan_tennet.astype(np.int64),
+        plan_tennet=plan_tennet,
         req_kw=req_kw,
         req_plan=req_plan,
         regional=regional,
@@ -465,7 +452,7 @@ def _distance_array(entries: MappingEntries, n: int) -> FloatArray:
     out = np.full((len(CARRIERS), n), np.nan)
     rows, cols, km = _carrier_entries(entries)
     if rows:
-        out[rows, cols] = np.rint(np.array([float(v) for v in km], dtype=np.float64) * 1000.0)
+        out[rows, cols] = to_metres_array(np.array([float(v) for v in km], dtype=np.float64))
     return out
 
 

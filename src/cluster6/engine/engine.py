@@ -41,8 +41,10 @@ class Engine:
         # The queue order does not depend on the scenario: the compiled demand is reused.
         return run_analysis(self.demand, infra, params)
 
-    def compare(self, scenario: Scenario) -> ScenarioComparison:
-        return compare(self.baseline, self.analyse(scenario), scenario.name)
+    def compare(self, scenario: Scenario, result: AnalysisResult | None = None) -> ScenarioComparison:
+        """The scenario against the baseline; `result`, when given, is `analyse(scenario)` already computed
+        (so that it is not computed again)."""
+        return compare(self.baseline, result or self.analyse(scenario), scenario.name)
 
     def unlock_ranking(
         self, years_earlier: int | None = None, result: AnalysisResult | None = None

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arrays import INF_KW, BoolArray, IntArray, to_kw_array
+from .arrays import INF_KW, NEVER, BoolArray, IntArray, to_kw_array
 from .demand import Demand, QueueLevel
 from .model import Certainty, Infrastructure, Parameters, ProjectKind
 
@@ -85,16 +85,26 @@ def congestion_end_project_id(area_id: str) -> str:
     return f"einde-congestie:{area_id}"
 
 
+def timeline_years(params: Parameters) -> int:
+    """The number of years on the timeline, from the base year to the horizon."""
+    return params.horizon_year - params.base_year + 1
+
+
 def year_offset(year: int | IntArray, params: Parameters) -> IntArray:
     """Index of a year on the timeline: years before the base year count from the base year; years after
     the horizon give n_years (never)."""
-    n_years = params.horizon_year - params.base_year + 1
+    n_years = timeline_years(params)
     return np.clip(np.asarray(year, dtype=np.int64) - params.base_year, 0, n_years).astype(np.int64)
+
+
+def index_years(idx: IntArray, params: Parameters) -> IntArray:
+    """The years of timeline indices; the index n_years (not within the horizon) becomes NEVER."""
+    return np.where(idx >= timeline_years(params), NEVER, params.base_year + idx).astype(np.int64)
 
 
 def capacity(infra: Infrastructure, area_index: dict[str, int], params: Parameters) -> Capacity:
     n_areas = len(area_index)
-    n_years = params.horizon_year - params.base_year + 1
+    n_years = timeline_years(params)
     now = to_kw_array(np.array([a.capacity_now_mw for a in infra.areas], dtype=np.float64))
     projects = grid_projects(infra, area_index)
     k = year_offset(projects.year, params)
@@ -141,16 +151,13 @@ def claims(demand: Demand, params: Parameters) -> IntArray:
 
 def first_year_index(cap_rows: IntArray, cum: IntArray) -> IntArray:
     """The first year whose capacity covers cum, per row (cap_rows[k] is non-decreasing)."""
-    if cum.shape[0] == 0:
-        return np.zeros(0, dtype=np.int64)
     return (cap_rows < cum[:, None]).sum(axis=1).astype(np.int64)
 
 
 def level_timing(level: QueueLevel, claim: IntArray, cap: Capacity) -> LevelTiming:
     c = claim[level.request]
     cs = np.cumsum(c)
-    before_group = (cs - c)[level.start] if c.shape[0] else cs
-    cum = cs - before_group
+    cum = cs - (cs - c)[level.start]
     return LevelTiming(
         cum=cum,
         claim=c,
@@ -184,25 +191,19 @@ def grid_timing(demand: Demand, cap: Capacity, params: Parameters) -> GridTiming
     n = demand.counted.shape[0]
     req = demand.plan_request
     needed = req >= 0
-    safe_req = np.maximum(req, 0)
 
-    def entries(level: QueueLevel) -> IntArray:
-        if level.entry_of_request.shape[0] == 0:
-            return np.full(n, -1, dtype=np.int64)
-        return np.where(needed, level.entry_of_request[safe_req], -1)
+    def per_plan(values: IntArray, plan_index: IntArray, fill: int) -> IntArray:
+        """values[plan_index[i]] for every plan i with plan_index[i] >= 0, else fill."""
+        out = np.full(n, fill, dtype=np.int64)
+        has = plan_index >= 0
+        out[has] = values[plan_index[has]]
+        return out
 
-    reg_entry = entries(demand.regional)
-    ten_entry = entries(demand.tennet)
-
-    def pick(entry: IntArray, values: IntArray) -> IntArray:
-        if values.shape[0] == 0:
-            return np.zeros(n, dtype=np.int64)
-        return np.where(entry >= 0, values[np.maximum(entry, 0)], 0)
-
-    reg_all, reg_cert = pick(reg_entry, regional.idx_all), pick(reg_entry, regional.idx_certain)
-    ten_all, ten_cert = pick(ten_entry, tennet.idx_all), pick(ten_entry, tennet.idx_certain)
-    claim_kw = np.zeros(n, dtype=np.int64)
-    claim_kw[needed] = claim[req[needed]]
+    reg_entry = per_plan(demand.regional.entry_of_request, req, -1)
+    ten_entry = per_plan(demand.tennet.entry_of_request, req, -1)
+    reg_all, reg_cert = per_plan(regional.idx_all, reg_entry, 0), per_plan(regional.idx_certain, reg_entry, 0)
+    ten_all, ten_cert = per_plan(tennet.idx_all, ten_entry, 0), per_plan(tennet.idx_certain, ten_entry, 0)
+    claim_kw = per_plan(claim, req, 0)
     return GridTiming(
         needed=needed,
         claim_kw=claim_kw,

@@ -291,15 +291,27 @@ class _Reader:
             self.fail(key, f"geen geldige datum (JJJJ-MM-DD): {value!r}")
             return None
 
-    def choice(self, key: str, parse: Callable[[Any], E], default: E, label: str) -> E:
+    def choice(
+        self, key: str, parse: Callable[[Any], E], default: E, label: str, *, required: bool = False
+    ) -> E:
         value = self.data.get(key)
         if value is None:
+            if required:
+                self.fail(key, "verplicht veld ontbreekt")
             return default
         try:
             return parse(value)
         except (ValueError, TypeError):
             self.fail(key, f"onbekende {label}: {value!r}")
             return default
+
+    def certainty(self, key: str = "certainty") -> Certainty:
+        return self.choice(key, Certainty, Certainty.PLANNED, "zekerheid")
+
+    def each(self, key: str, build: Callable[[_Reader], E], path: str | None = None) -> list[E]:
+        """`build` on a reader of every object in the list `key`, its path `<path>[i]` (default: the key)."""
+        where = path or key
+        return [build(_Reader(self.errors, f"{where}[{i}]", raw)) for i, raw in enumerate(self.items(key))]
 
     def mapping(self, key: str) -> Mapping[str, Any]:
         value = self.data.get(key)
@@ -391,82 +403,73 @@ def plans_from_dict(data: object) -> tuple[Plan, ...]:
     return tuple(p for p in plans if p is not None)
 
 
+def _reinforcement(r: _Reader) -> Reinforcement:
+    return Reinforcement(
+        id=r.text("id", required=True),
+        year=r.integer("year", required=True),
+        mw=r.number("mw", required=True),
+        certainty=r.certainty(),
+        name=r.text("name"),
+    )
+
+
+def _area(r: _Reader) -> GridArea:
+    return GridArea(
+        id=r.text("id", required=True),
+        level=r.choice("level", GridLevel, GridLevel.REGIONAL, "netniveau (regional of tennet)"),
+        capacity_now_mw=r.number("capacity_now_mw"),
+        operator=r.text("operator"),
+        name=r.text("name"),
+        parent_id=r.optional_text("parent_id"),
+        reinforcements=tuple(r.each("reinforcements", _reinforcement, f"{r.path}.reinforcements")),
+        congestion_end_year=r.optional_year("congestion_end_year"),
+        congestion_end_certainty=r.certainty("congestion_end_certainty"),
+    )
+
+
+def _queue_request(r: _Reader) -> QueueRequest:
+    return QueueRequest(
+        id=r.text("id", required=True),
+        area_id=r.text("area_id", required=True),
+        mw=r.number("mw", required=True),
+        priority=r.choice("priority", Priority, Priority.OTHER, "prioriteitsklasse (1-4)"),
+        request_date=r.day("request_date"),
+    )
+
+
+def _rollout(r: _Reader) -> CarrierRollout:
+    return CarrierRollout(
+        id=r.text("id", required=True),
+        carrier=r.choice("carrier", _carrier, Carrier.HYDROGEN, "drager", required=True),
+        year=r.integer("year", required=True),
+        certainty=r.certainty(),
+        region=r.optional_text("region"),
+        mode=r.choice("mode", SupplyMode, SupplyMode.NETWORK, "wijze (network of alternative)"),
+        name=r.text("name"),
+    )
+
+
+def _point(r: _Reader) -> NetworkPoint:
+    return NetworkPoint(
+        id=r.text("id", required=True),
+        rollout_id=r.text("rollout_id", required=True),
+        lon=r.number("lon", required=True, minimum=-180),
+        lat=r.number("lat", required=True, minimum=-90),
+    )
+
+
 def infra_from_dict(data: object) -> Infrastructure:
     errors: list[str] = []
-    doc = _check_format(data, FORMAT_INFRA, errors, "infrastructuur")
-    top = _Reader(errors, "infrastructuur", doc)
-    areas: list[GridArea] = []
-    for i, raw in enumerate(top.items("areas")):
-        r = _Reader(errors, f"areas[{i}]", raw)
-        reinforcements = []
-        for j, rr in enumerate(r.items("reinforcements")):
-            s = _Reader(errors, f"areas[{i}].reinforcements[{j}]", rr)
-            reinforcements.append(
-                Reinforcement(
-                    id=s.text("id", required=True),
-                    year=s.integer("year", required=True),
-                    mw=s.number("mw", required=True),
-                    certainty=s.choice("certainty", Certainty, Certainty.PLANNED, "zekerheid"),
-                    name=s.text("name"),
-                )
-            )
-        areas.append(
-            GridArea(
-                id=r.text("id", required=True),
-                level=r.choice("level", GridLevel, GridLevel.REGIONAL, "netniveau (regional of tennet)"),
-                capacity_now_mw=r.number("capacity_now_mw"),
-                operator=r.text("operator"),
-                name=r.text("name"),
-                parent_id=r.optional_text("parent_id"),
-                reinforcements=tuple(reinforcements),
-                congestion_end_year=r.optional_year("congestion_end_year"),
-                congestion_end_certainty=r.choice(
-                    "congestion_end_certainty", Certainty, Certainty.PLANNED, "zekerheid"
-                ),
-            )
-        )
-    queue = []
-    for i, raw in enumerate(top.items("queue")):
-        r = _Reader(errors, f"queue[{i}]", raw)
-        queue.append(
-            QueueRequest(
-                id=r.text("id", required=True),
-                area_id=r.text("area_id", required=True),
-                mw=r.number("mw", required=True),
-                priority=r.choice("priority", Priority, Priority.OTHER, "prioriteitsklasse (1-4)"),
-                request_date=r.day("request_date"),
-            )
-        )
-    rollouts = []
-    for i, raw in enumerate(top.items("rollouts")):
-        r = _Reader(errors, f"rollouts[{i}]", raw)
-        rollouts.append(
-            CarrierRollout(
-                id=r.text("id", required=True),
-                carrier=r.choice("carrier", _carrier, Carrier.HYDROGEN, "drager"),
-                year=r.integer("year", required=True),
-                certainty=r.choice("certainty", Certainty, Certainty.PLANNED, "zekerheid"),
-                region=r.optional_text("region"),
-                mode=r.choice("mode", SupplyMode, SupplyMode.NETWORK, "wijze (network of alternative)"),
-                name=r.text("name"),
-            )
-        )
-        if isinstance(raw, Mapping) and "carrier" not in raw:
-            r.fail("carrier", "verplicht veld ontbreekt")
-    points = []
-    for i, raw in enumerate(top.items("points")):
-        r = _Reader(errors, f"points[{i}]", raw)
-        points.append(
-            NetworkPoint(
-                id=r.text("id", required=True),
-                rollout_id=r.text("rollout_id", required=True),
-                lon=r.number("lon", required=True, minimum=-180),
-                lat=r.number("lat", required=True, minimum=-90),
-            )
-        )
+    top = _Reader(errors, "infrastructuur", _check_format(data, FORMAT_INFRA, errors, "infrastructuur"))
+    infra = Infrastructure(
+        areas=tuple(top.each("areas", _area)),
+        queue=tuple(top.each("queue", _queue_request)),
+        rollouts=tuple(top.each("rollouts", _rollout)),
+        points=tuple(top.each("points", _point)),
+    )
     if errors:
         raise EngineInputError(errors)
-    return Infrastructure(tuple(areas), tuple(queue), tuple(rollouts), tuple(points))
+    return infra
 
 
 def params_from_dict(data: object, base: Parameters | None = None) -> Parameters:
@@ -503,22 +506,21 @@ def _shifts(r: _Reader, key: str) -> dict[str, int]:
     return out
 
 
+def _extra_capacity(r: _Reader) -> ExtraCapacity:
+    return ExtraCapacity(
+        area_id=r.text("area_id", required=True),
+        year=r.integer("year", required=True),
+        mw=r.number("mw", required=True),
+        certainty=r.certainty(),
+        id=r.text("id"),
+    )
+
+
 def scenario_from_dict(data: object) -> Scenario:
     errors: list[str] = []
     doc = _check_format(data, FORMAT_SCENARIO, errors, "scenario")
     r = _Reader(errors, "scenario", doc)
-    extras = []
-    for i, raw in enumerate(r.items("extra_capacity")):
-        x = _Reader(errors, f"scenario.extra_capacity[{i}]", raw)
-        extras.append(
-            ExtraCapacity(
-                area_id=x.text("area_id", required=True),
-                year=x.integer("year", required=True),
-                mw=x.number("mw", required=True),
-                certainty=x.choice("certainty", Certainty, Certainty.PLANNED, "zekerheid"),
-                id=x.text("id"),
-            )
-        )
+    extras = r.each("extra_capacity", _extra_capacity, "scenario.extra_capacity")
     flexible = r.optional_number("flexible_share", minimum=0.0)
     if flexible is not None and flexible > 1:
         r.fail("flexible_share", f"moet tussen 0 en 1 liggen, niet {flexible!r}")

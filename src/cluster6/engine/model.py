@@ -65,14 +65,6 @@ class FeasibilityClass(StrEnum):
     EXCLUDED = "excluded"  # not an active plan: not counted
 
 
-#: The classes of infrastructure-dependent plans, from worst to best (the unlock ranking counts moves up).
-CLASS_RANK: Mapping[FeasibilityClass, int] = {
-    FeasibilityClass.CANNOT: 0,
-    FeasibilityClass.MAY_NOT: 1,
-    FeasibilityClass.CAN: 2,
-}
-
-
 class Binding(StrEnum):
     """Which grid element determines the connection year."""
 

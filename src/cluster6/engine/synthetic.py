@@ -173,7 +173,6 @@ class SyntheticData:
     plans: tuple[Plan, ...]
     infra: Infrastructure
     params: Parameters
-    n_locations: int
 
 
 def _certainty_for(year: int) -> Certainty:
@@ -238,7 +237,6 @@ def generate(scale: int = 1, seed: int = 1) -> SyntheticData:
     day0 = date(2021, 1, 1).toordinal()
     weights = np.array([p[6] for p in PROVINCES])
     weights = weights / weights.sum()
-    n_locations = 0
     for k in range(scale):
         areas_of: dict[str, list[str]] = {}
         tennet_of: dict[str, str] = {}
@@ -342,7 +340,6 @@ def generate(scale: int = 1, seed: int = 1) -> SyntheticData:
         for loc in range(400):
             name, abbr, lon0, lat0, slon, slat, _w, operator = PROVINCES[int(province_idx[loc])]
             lid = f"L{k + 1}-{loc + 1:04d}"
-            n_locations += 1
             lon = float(lon0 + rng.uniform(-slon, slon))
             lat = float(lat0 + rng.uniform(-slat, slat))
             sector = SECTORS[int(rng.choice(len(SECTORS), p=[s[1] for s in SECTORS]))][0]
@@ -368,7 +365,7 @@ def generate(scale: int = 1, seed: int = 1) -> SyntheticData:
                 )
     rollouts, points = carriers()
     infra = Infrastructure(tuple(areas), tuple(queue), rollouts, points)
-    return SyntheticData(tuple(plans), infra, Parameters(), n_locations)
+    return SyntheticData(tuple(plans), infra, Parameters())
 
 
 def _plan(

@@ -52,7 +52,6 @@ class ExplanationInput:
     distance_km: float | None = None
     max_distance_km: float | None = None
     extra_cost: bool = False
-    cancelled: bool = False
 
 
 def _when(year: int | None, horizon: int) -> str:
@@ -73,7 +72,7 @@ def _detail(e: ExplanationInput) -> str:
 
 
 def explain(e: ExplanationInput) -> str:
-    if e.cancelled or e.feasibility == FeasibilityClass.EXCLUDED:
+    if e.feasibility == FeasibilityClass.EXCLUDED:
         return "Niet meegeteld: het plan is niet actief."
     if e.feasibility == FeasibilityClass.NOT_DEPENDENT:
         return "Dit plan heeft geen nieuwe of zwaardere energie-infrastructuur nodig."

@@ -14,13 +14,22 @@ from __future__ import annotations
 import numpy as np
 
 from .analysis import AnalysisResult
-from .arrays import INF_KW, NEVER, BoolArray, IntArray
+from .arrays import INF_KW, NO_NEED, BoolArray, IntArray, to_kw
 from .carriers import effective_years
-from .classify import CODE_CANNOT, CODE_MAY_NOT, classify, excluding
+from .classify import CODE_CANNOT, CODE_MAY_NOT, classify
 from .demand import QueueLevel
-from .grid import year_offset
-from .model import CARRIERS, GridLevel, ProjectKind
+from .grid import first_year_index, index_years, year_offset
+from .model import CARRIERS, ProjectKind
 from .results import MiekCandidate, UnlockEntry
+
+
+def _excluding(req: IntArray) -> IntArray:
+    """[requirement, plan]: the latest of the plan's other requirements (what a project moving one
+    requirement leaves unchanged)."""
+    out = np.empty_like(req)
+    for k in range(req.shape[0]):
+        out[k] = np.delete(req, k, axis=0).max(axis=0, initial=NO_NEED)
+    return out
 
 
 def _pairs_for_groups(
@@ -60,9 +69,8 @@ def _moved_rows(
 def unlock_ranking(result: AnalysisResult, years_earlier: int | None = None) -> tuple[UnlockEntry, ...]:
     n_early = result.params.unlock_years_earlier if years_earlier is None else years_earlier
     params, demand, cls = result.params, result.demand, result.classification
-    base, deadline = params.base_year, params.deadline_year
-    n_years = result.capacity.n_years
-    excl_all, excl_cert = excluding(result.req_all), excluding(result.req_certain)
+    deadline = params.deadline_year
+    excl_all, excl_cert = _excluding(result.req_all), _excluding(result.req_certain)
     planned, co2 = demand.planned_year, demand.co2_t
     old_code, old_ready = cls.code, cls.ready_all
     old_by_deadline = cls.realisation_all <= deadline
@@ -98,27 +106,23 @@ def unlock_ranking(result: AnalysisResult, years_earlier: int | None = None) -> 
         old_k, new_k = year_offset(year, params), year_offset(year - n_early, params)
         rows_all = _moved_rows(result.capacity.all, area, old_k, new_k, kw, is_end, np.ones_like(certain))
         rows_cert = _moved_rows(result.capacity.certain, area, old_k, new_k, kw, is_end, certain)
-        is_tennet = np.array([a.level == GridLevel.TENNET for a in result.infra.areas], dtype=np.bool_)
-        tennet_level = is_tennet[area]
         g = result.grid
+        # A project's area is the group of its queue at exactly one level: a regional area's queue holds
+        # only regional groups, a TenneT region's only TenneT groups, so the other level pairs it with no one.
         levels = (
-            (demand.regional, g.regional, g.ten_idx_all, g.ten_idx_certain, ~tennet_level),
-            (demand.tennet, g.tennet, g.reg_idx_all, g.reg_idx_certain, tennet_level),
+            (demand.regional, g.regional, g.ten_idx_all, g.ten_idx_certain),
+            (demand.tennet, g.tennet, g.reg_idx_all, g.reg_idx_certain),
         )
-        for level, timing, other_all, other_cert, mask in levels:
-            sel = np.flatnonzero(mask)
-            if sel.shape[0] == 0 or level.request.shape[0] == 0:
-                continue
-            proj_local, entry = _pairs_for_groups(level, demand.req_plan, area[sel], len(demand.area_ids))
+        for level, timing, other_all, other_cert in levels:
+            proj, entry = _pairs_for_groups(level, demand.req_plan, area, len(demand.area_ids))
             if entry.shape[0] == 0:
                 continue
-            proj = sel[proj_local]
             plan = demand.req_plan[level.request[entry]]
             cum = timing.cum[entry]
             # The other level's year is unchanged; the project's level gets the moved capacity row.
-            idx_all = np.maximum((rows_all[proj] < cum[:, None]).sum(axis=1), other_all[plan])
-            idx_cert = np.maximum((rows_cert[proj] < cum[:, None]).sum(axis=1), other_cert[plan])
-            score(proj, plan, 0, _to_year(idx_all, n_years, base), _to_year(idx_cert, n_years, base))
+            idx_all = np.maximum(first_year_index(rows_all[proj], cum), other_all[plan])
+            idx_cert = np.maximum(first_year_index(rows_cert[proj], cum), other_cert[plan])
+            score(proj, plan, 0, index_years(idx_all, params), index_years(idx_cert, params))
 
     # -- carrier rollouts
     av = result.carriers
@@ -165,15 +169,11 @@ def unlock_ranking(result: AnalysisResult, years_earlier: int | None = None) -> 
     )
 
 
-def _to_year(idx: IntArray, n_years: int, base: int) -> IntArray:
-    return np.where(idx >= n_years, NEVER, base + idx).astype(np.int64)
-
-
 def miek_candidates(result: AnalysisResult, threshold_mw: float | None = None) -> tuple[MiekCandidate, ...]:
     """Rule 18: areas (regional areas and TenneT regions) whose aggregated demand of active plans reaches
     the threshold, largest first."""
     threshold = result.params.miek_threshold_mw if threshold_mw is None else threshold_mw
-    threshold_kw = round(threshold * 1000.0)
+    threshold_kw = to_kw(threshold)
     demand, cls = result.demand, result.classification
     n_areas = len(demand.area_ids)
     held_by_grid = ((cls.code == CODE_CANNOT) | (cls.code == CODE_MAY_NOT)) & (cls.binding_requirement == 0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 
@@ -30,8 +30,23 @@ def _duplicates(ids: Iterable[str]) -> list[str]:
     return sorted(k for k, n in Counter(ids).items() if n > 1)
 
 
-def _finite(x: float) -> bool:
+def _finite(x: object) -> TypeGuard[float]:
     return isinstance(x, int | float) and math.isfinite(x)
+
+
+def _amount(x: object) -> bool:
+    """A finite number >= 0."""
+    return _finite(x) and x >= 0
+
+
+def _share(x: object) -> bool:
+    """A finite number from 0 to 1."""
+    return _finite(x) and 0.0 <= x <= 1.0
+
+
+def _tennet_region_of(area: GridArea) -> str | None:
+    """The TenneT region a request in the area queues in: the region itself, or a regional area's parent."""
+    return area.id if area.level == GridLevel.TENNET else area.parent_id
 
 
 def check_parameters(params: Parameters) -> list[str]:
@@ -42,14 +57,14 @@ def check_parameters(params: Parameters) -> list[str]:
         errors.append("parameters: jaren buiten het bereik 1900-2200")
     if params.horizon_year - params.base_year > 200:
         errors.append("parameters: de horizon is langer dan 200 jaar")
-    if not (_finite(params.flexible_share) and 0.0 <= params.flexible_share <= 1.0):
+    if not _share(params.flexible_share):
         errors.append("parameters: flexible_share moet tussen 0 en 1 liggen")
     for carrier, km in params.max_distance_km.items():
-        if carrier not in Carrier.__members__.values() or not (_finite(km) and km >= 0):
+        if carrier not in Carrier.__members__.values() or not _amount(km):
             errors.append(f"parameters: ongeldige maximale afstand voor {carrier!s}: {km!r}")
     if params.unlock_years_earlier < 0:
         errors.append("parameters: unlock_years_earlier mag niet negatief zijn")
-    if not (_finite(params.miek_threshold_mw) and params.miek_threshold_mw >= 0):
+    if not _amount(params.miek_threshold_mw):
         errors.append("parameters: miek_threshold_mw moet 0 of meer zijn")
     return errors
 
@@ -61,9 +76,7 @@ def _bad_amounts(values: Sequence[object], arr: FloatArray | None = None) -> lis
         try:
             arr = np.array(values, dtype=np.float64)
         except (TypeError, ValueError):
-            return [
-                i for i, v in enumerate(values) if not (isinstance(v, int | float) and _finite(v) and v >= 0)
-            ]
+            return [i for i, v in enumerate(values) if not _amount(v)]
     return [int(i) for i in np.flatnonzero(~(np.isfinite(arr) & (arr >= 0)))]
 
 
@@ -192,7 +205,7 @@ def _plans_to_check(
         suspect[no_area] |= _not_at_most_zero([mw[i] for i in no_area.tolist()])
     tennet_col = columns.plan("tennet_region_id")
     if any(t is not None for t in tennet_col):
-        expected = {aid: a.id if a.level == GridLevel.TENNET else a.parent_id for aid, a in areas.items()}
+        expected = {aid: _tennet_region_of(a) for aid, a in areas.items()}
         suspect |= np.array(
             [
                 t is not None and a in expected and expected[a] != t
@@ -279,7 +292,7 @@ def _check_plan_details(p: Plan, areas: dict[str, GridArea]) -> list[str]:
     where = f"plan {p.id}"
     if p.tennet_region_id is not None and p.grid_area_id in areas:
         area = areas[p.grid_area_id]
-        expected = area.id if area.level == GridLevel.TENNET else area.parent_id
+        expected = _tennet_region_of(area)
         if expected != p.tennet_region_id:
             errors.append(
                 f"{where}: TenneT-regio {p.tennet_region_id} past niet bij voedingsgebied {area.id}"
@@ -288,10 +301,10 @@ def _check_plan_details(p: Plan, areas: dict[str, GridArea]) -> list[str]:
     for carrier, amount in p.needs.items():
         if carrier not in Carrier.__members__.values():
             errors.append(f"{where}: onbekende energiedrager {carrier!s}")
-        elif not (_finite(amount) and amount >= 0):
+        elif not _amount(amount):
             errors.append(f"{where}: ongeldige hoeveelheid {carrier.value}")
     for carrier, km in p.distance_km.items():
-        if carrier not in Carrier.__members__.values() or not (_finite(km) and km >= 0):
+        if carrier not in Carrier.__members__.values() or not _amount(km):
             errors.append(f"{where}: ongeldige afstand voor {carrier!s}")
     if (p.lon is None) != (p.lat is None):
         errors.append(f"{where}: geef lon en lat allebei of geen van beide")
@@ -316,11 +329,9 @@ def check_scenario(scenario: Scenario, infra: Infrastructure) -> list[str]:
     for i, extra in enumerate(scenario.extra_capacity, start=1):
         if extra.area_id not in areas:
             errors.append(f"{where}: extra capaciteit {i}: onbekend voedingsgebied {extra.area_id}")
-        if not (_finite(extra.mw) and extra.mw >= 0):
+        if not _amount(extra.mw):
             errors.append(f"{where}: extra capaciteit {i}: mw moet 0 of meer zijn")
-    if scenario.flexible_share is not None and not (
-        _finite(scenario.flexible_share) and 0.0 <= scenario.flexible_share <= 1.0
-    ):
+    if scenario.flexible_share is not None and not _share(scenario.flexible_share):
         errors.append(f"{where}: flexible_share moet tussen 0 en 1 liggen")
     return errors
 
