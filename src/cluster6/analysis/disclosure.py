@@ -10,9 +10,7 @@ from typing import Any
 
 from django.conf import settings
 
-#: Groups of fewer companies than this show no figures (the round comparison uses the same number); the
-#: setting CLUSTER6_DISCLOSURE_MIN_COMPANIES overrides it.
-MIN_COMPANIES = 3
+from cluster6.core.disclosure import MIN_COMPANIES, PRIMARY, suppression
 
 
 def min_companies() -> int:
@@ -58,22 +56,8 @@ def disclosed_rows(rows: Iterable[dict[str, Any]], minimum: int | None = None) -
     too (secondary), so that the total minus the others does not reveal it."""
     limit = min_companies() if minimum is None else minimum
     rows = [dict(r) for r in rows]
-    primary = {r["key"] for r in rows if r.get("n_companies", 0) < limit}
-    secondary: set[str] = set()
-    if len(primary) == 1 and len(rows) > 1:
-        candidates = sorted(
-            (r.get("n_companies", 0), r.get("co2_t") or 0, r["key"]) for r in rows if r["key"] not in primary
-        )
-        secondary.add(candidates[0][2])
-    out = []
-    for r in rows:
-        if r["key"] in primary:
-            out.append(_blank(r, "primary"))
-        elif r["key"] in secondary:
-            out.append(_blank(r, "secondary"))
-        else:
-            out.append({**r, "suppression": ""})
-    return out
+    reasons = suppression({r["key"]: (r.get("n_companies", 0), r.get("co2_t") or 0) for r in rows}, limit)
+    return [_blank(r, reasons[r["key"]]) if r["key"] in reasons else {**r, "suppression": ""} for r in rows]
 
 
 def disclosed_aggregates(aggregates: dict[str, Any], minimum: int | None = None) -> dict[str, Any]:
@@ -93,7 +77,7 @@ def disclosed_miek(candidates: Iterable[dict[str, Any]], minimum: int | None = N
     for m in candidates:
         if m.get("n_companies", 0) < limit:
             blank = dict.fromkeys(("demand_mw", "n_plans", "co2_t", "n_grid_bottleneck"))
-            out.append({**m, **blank, "suppression": "primary"})
+            out.append({**m, **blank, "suppression": PRIMARY})
         else:
             out.append({**m, "suppression": ""})
     return out

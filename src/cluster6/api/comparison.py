@@ -17,12 +17,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cluster6.authz.policies import can_view_aggregates
+from cluster6.core.disclosure import MIN_COMPANIES
 from cluster6.plans.comparison import (
-    MIN_COMPANIES,
     NOT_RESUBMITTED,
     GroupBy,
     RoundComparison,
-    can_view_plan_aggregates,
     comparison_rounds,
     plan_comparison,
 )
@@ -141,7 +141,7 @@ class CanViewPlanAggregates(BasePermission):
     """Programme roles (not company users): checked before the query is parsed, so a company gets 403."""
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        return can_view_plan_aggregates(request.user)
+        return can_view_aggregates(request.user)
 
 
 class PlanComparisonView(APIView):

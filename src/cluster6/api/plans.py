@@ -42,15 +42,11 @@ from cluster6.plans.sharing import (
 )
 
 from .errors import DETAIL_ERRORS, LIST_ERRORS
-from .filters import MAX_ID, parse_query
+from .filters import _id, parse_query
 from .serializers import GridAreaRefSerializer, OrganisationRefSerializer, ProvinceRefSerializer
 from .views import AUTHENTICATION, ID, ReadViewSet
 
 # --- Query parameters ----------------------------------------------------------------------------------
-
-
-def _id(help_text: str) -> serializers.IntegerField:
-    return serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text=help_text)
 
 
 class PlanQuerySerializer(serializers.Serializer[Any]):

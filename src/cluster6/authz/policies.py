@@ -50,6 +50,11 @@ def memberships(actor: Actor) -> list[Membership]:
     return actor.active_memberships
 
 
+def member_organisation_ids(actor: Actor) -> list[int]:
+    """The organisations the actor is a member of, in membership order."""
+    return [m.organisation_id for m in memberships(actor)]
+
+
 def is_national(actor: Actor) -> bool:
     """Sees everything: the ministry, RVO, and superusers (for administration)."""
     if not actor.is_authenticated or not actor.is_active:
@@ -107,7 +112,7 @@ class LocationPolicy:
         if action == Action.EDIT:
             if is_national(actor) or (roles & PROGRAMME_ROLES and obj.cluster == CLUSTER6):
                 return True
-            own = {m.organisation_id for m in memberships(actor) if m.role == Role.BEDRIJF}
+            own = own_company_ids(actor)
             return obj.operator_id in own or (
                 obj.operator.parent_id in own if obj.operator.parent_id else False
             )
@@ -164,7 +169,7 @@ class OrganisationPolicy:
             return qs
         if not actor.is_authenticated:
             return qs.none()
-        own = [m.organisation_id for m in memberships(actor)]
+        own = member_organisation_ids(actor)
         locations = LocationPolicy().scope(actor, ProductionLocation.objects.all())
         return qs.filter(
             Q(pk__in=own)
@@ -202,7 +207,7 @@ def consenting_owner_ids(
 ) -> models.QuerySet[Consent, Any]:
     """Ids of the organisations that have an active consent (not revoked, within its period on `on`,
     default today) for one of the actor's organisations; with `purpose`, only consents for that purpose."""
-    grantees = [m.organisation_id for m in memberships(actor)]
+    grantees = member_organisation_ids(actor)
     qs = Consent.objects.filter(active_consent_q(on), grantee_id__in=grantees)
     if purpose:
         qs = qs.filter(purpose=purpose)
@@ -307,7 +312,7 @@ class ConsentPolicy:
     def scope(self, actor: Actor, qs: models.QuerySet[Consent]) -> models.QuerySet[Consent]:
         if sees_all_plans(actor):
             return qs
-        mine = [m.organisation_id for m in memberships(actor)]
+        mine = member_organisation_ids(actor)
         return qs.filter(Q(owner_id__in=own_company_ids(actor)) | Q(grantee_id__in=mine))
 
     def can(self, actor: Actor, obj: Consent, action: Action) -> bool:

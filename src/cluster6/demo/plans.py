@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
-from itertools import accumulate
+from itertools import accumulate, batched
 from typing import Any
 
 import numpy as np
@@ -791,11 +791,6 @@ def generate_plans(ds: DemoDataset) -> DemoPlanSet:
 # ---------------------------------------------------------------------------------------------- writes
 
 
-def batched[T](items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def demo_rounds() -> Q:
     return Q(code__startswith=DEMO_ROUND_PREFIX)
 
@@ -957,7 +952,7 @@ def _insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> i
     ops = connection.ops
     count = 0
     with connection.cursor() as cursor:
-        for chunk in batched(list(rows), BATCH_SIZE * 5):
+        for chunk in batched(rows, BATCH_SIZE * 5):
             params = []
             for row in chunk:
                 values = {**defaults, "created_at": now, "updated_at": now, **row}

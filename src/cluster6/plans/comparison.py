@@ -32,6 +32,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from cluster6.authz.policies import Actor, can_view_aggregates
+from cluster6.core.disclosure import MIN_COMPANIES, suppression
 from cluster6.registry.constants import Sector
 from cluster6.registry.models import Province
 
@@ -41,8 +42,6 @@ from .models import PlanVersion, Submission, SurveyRound
 #: A reduction counts as changed when it moves by more than both of these (1 t/yr and 1%).
 ABS_TOLERANCE_T = 1.0
 REL_TOLERANCE = 0.01
-#: Disclosure rule: a group with fewer companies than this is suppressed.
-MIN_COMPANIES = 3
 #: The label of `PlanChange.change is None`: the organisation did not submit in round B.
 NOT_RESUBMITTED = "niet_ingediend"
 
@@ -271,28 +270,14 @@ def group_figures(items: Iterable[ComparedPlan], *, min_companies: int = MIN_COM
     for item in items:
         by_group[item.group].append(item)
     sums = {key: summarise(members) for key, members in by_group.items()}
-    primary = {key for key, f in sums.items() if f.companies < min_companies}
-    secondary: set[str] = set()
-    if len(primary) == 1 and len(sums) > 1:
-        candidates = sorted((f.companies, f.before_a_t, key) for key, f in sums.items() if key not in primary)
-        secondary.add(candidates[0][2])
+    reasons = suppression({key: (f.companies, f.before_a_t) for key, f in sums.items()}, min_companies)
     return [
-        GroupFigures(
-            key=key,
-            figures=None if key in primary | secondary else f,
-            suppression="primary" if key in primary else "secondary" if key in secondary else "",
-        )
+        GroupFigures(key=key, figures=None if key in reasons else f, suppression=reasons.get(key, ""))
         for key, f in sorted(sums.items())
     ]
 
 
 # ------------------------------------------------------------------------------------------- selectors
-
-
-def can_view_plan_aggregates(actor: Actor) -> bool:
-    """Every programme role (and superusers) sees the aggregates, without consent; company users do not
-    (the rule lives in the policy layer: `can_view_aggregates`)."""
-    return can_view_aggregates(actor)
 
 
 def comparison_rounds() -> list[SurveyRound]:
@@ -328,15 +313,10 @@ def comparison_default_rounds(
 
 
 @dataclass(frozen=True)
-class GroupRow:
-    key: str
-    label: str
-    figures: Figures | None
-    suppression: str = ""
+class GroupRow(GroupFigures):
+    """A group's figures with the label to show for its key."""
 
-    @property
-    def suppressed(self) -> bool:
-        return self.figures is None
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -473,7 +453,7 @@ def plan_comparison(
 ) -> RoundComparison:
     """The aggregates of the comparison of `round_from` (A) with `round_to` (B), per `group_by`, optionally
     within one province. Raises PermissionDenied for actors without an aggregate role (company users)."""
-    if not can_view_plan_aggregates(actor):
+    if not can_view_aggregates(actor):
         raise PermissionDenied
     province = Province.objects.filter(code=province_code).first() if province_code else None
     items = compared_plans(

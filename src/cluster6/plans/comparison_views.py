@@ -18,12 +18,13 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from cluster6.authz.policies import can_view_aggregates
+from cluster6.core.disclosure import MIN_COMPANIES
+
 from .comparison import (
-    MIN_COMPANIES,
     Figures,
     GroupBy,
     RoundComparison,
-    can_view_plan_aggregates,
     comparison_default_rounds,
     comparison_provinces,
     comparison_rounds,
@@ -165,7 +166,7 @@ def _form_data(request: HttpRequest, rounds: list[SurveyRound]) -> dict[str, str
 @login_required
 @require_GET
 def comparison_page(request: HttpRequest) -> HttpResponse:
-    if not can_view_plan_aggregates(request.user):
+    if not can_view_aggregates(request.user):
         raise PermissionDenied
     rounds = comparison_rounds()
     form = ComparisonForm(_form_data(request, rounds), rounds=rounds, provinces=comparison_provinces())

@@ -42,7 +42,7 @@ from cluster6.registry.models import Organisation
 
 from .constants import STATUS_CERTAINTY, Certainty, ConsentPurpose, PlanStatus, Route
 from .models import PlanVersion, SurveyRound
-from .sharing import SharedPlanFilters, shared_version_list, submitted_versions
+from .sharing import SharedPlanFilters, rounds_of, shared_version_list, submitted_versions
 
 #: The consent purpose the export draws on (a consent for another purpose does not feed it).
 EXPORT_PURPOSE = ConsentPurpose.GRID_INVESTMENT_PLAN
@@ -138,10 +138,7 @@ def grid_demand_operators(*, actor: Actor) -> models.QuerySet[Organisation]:
 
 def grid_demand_rounds(*, actor: Actor) -> list[SurveyRound]:
     """The survey rounds with submitted plans the actor may see for the export purpose, newest first."""
-    visible = submitted_versions(actor, EXPORT_PURPOSE)
-    return list(
-        SurveyRound.objects.filter(pk__in=visible.values("submission__round_id")).order_by("-opens_on", "-pk")
-    )
+    return rounds_of(submitted_versions(actor, EXPORT_PURPOSE))
 
 
 def _operator(actor: Actor, operator_id: int | None) -> Organisation:
@@ -158,9 +155,9 @@ def _operator(actor: Actor, operator_id: int | None) -> Organisation:
     return operator
 
 
-def _area_key(p: DemandPlan) -> tuple[int, str, int]:
-    """Areas by name; plans without a known service area last."""
-    return (1 if p.area_id is None else 0, p.area_name, p.area_id or 0)
+def _area_key(item: DemandPlan | DemandCell | DemandTotal) -> tuple[int, str, int]:
+    """Areas by name; figures without a known service area last."""
+    return (1 if item.area_id is None else 0, item.area_name, item.area_id or 0)
 
 
 def grid_demand(*, actor: Actor, operator_id: int | None = None, round_id: int | None = None) -> GridDemand:
@@ -254,15 +251,7 @@ def _cells(plans: list[DemandPlan]) -> list[DemandCell]:
             )
         )
     return sorted(
-        cells,
-        key=lambda c: (
-            1 if c.area_id is None else 0,
-            c.area_name,
-            c.area_id or 0,
-            c.year,
-            CERTAINTY_ORDER[c.certainty],
-            STATUS_ORDER[c.status],
-        ),
+        cells, key=lambda c: (*_area_key(c), c.year, CERTAINTY_ORDER[c.certainty], STATUS_ORDER[c.status])
     )
 
 
@@ -294,7 +283,7 @@ def _totals(plans: list[DemandPlan]) -> list[DemandTotal]:
                 },
             )
         )
-    return sorted(totals, key=lambda t: (1 if t.area_id is None else 0, t.area_name, t.area_id or 0, t.year))
+    return sorted(totals, key=lambda t: (*_area_key(t), t.year))
 
 
 # --- Renderers -----------------------------------------------------------------------------------------
@@ -333,23 +322,22 @@ PLAN_COLUMNS = [
 ]
 
 
+def _demand_columns(item: DemandCell | DemandPlan) -> list[object]:
+    """The columns a demand cell and a plan share: area, year, certainty, status, MW and GWh."""
+    return [
+        item.area_code,
+        item.area_name,
+        item.year,
+        item.certainty,
+        item.status,
+        item.extra_capacity_mw,
+        item.electricity_gwh,
+    ]
+
+
 def _cell_rows(demand: GridDemand) -> list[list[object]]:
     round_code = demand.round.code if demand.round else ""
-    return [
-        [
-            demand.operator.name,
-            round_code,
-            c.area_code,
-            c.area_name,
-            c.year,
-            c.certainty,
-            c.status,
-            c.extra_capacity_mw,
-            c.electricity_gwh,
-            c.plans,
-        ]
-        for c in demand.cells
-    ]
+    return [[demand.operator.name, round_code, *_demand_columns(c), c.plans] for c in demand.cells]
 
 
 def _plan_rows(demand: GridDemand) -> list[list[object]]:
@@ -358,13 +346,7 @@ def _plan_rows(demand: GridDemand) -> list[list[object]]:
         [
             demand.operator.name,
             round_code,
-            p.area_code,
-            p.area_name,
-            p.year,
-            p.certainty,
-            p.status,
-            p.extra_capacity_mw,
-            p.electricity_gwh,
+            *_demand_columns(p),
             p.owner,
             p.location,
             p.location_id,
@@ -398,11 +380,40 @@ SHEET_DEMAND = "Vraag per gebied en jaar"
 SHEET_PLANS = "Plannen"
 
 
+def _demand_headers() -> list[str]:
+    """The headers of the columns of `_demand_labels` (in the current language)."""
+    return [
+        _("Gebiedscode"),
+        _("Voedingsgebied"),
+        _("Jaar in bedrijf"),
+        _("Zekerheid"),
+        _("Status"),
+        _("Extra vermogen (MW)"),
+        _("Elektriciteit (GWh/jaar)"),
+    ]
+
+
+#: Value -> label (lazy: translated when shown).
+CERTAINTY_LABELS = dict(Certainty.choices)
+STATUS_LABELS = dict(PlanStatus.choices)
+
+
+def _demand_labels(item: DemandCell | DemandPlan) -> list[object]:
+    """`_demand_columns` for people: the area's name (or "unknown"), certainty and status as labels."""
+    return [
+        item.area_code,
+        item.area_name or _("Onbekend voedingsgebied"),
+        item.year,
+        str(CERTAINTY_LABELS.get(item.certainty, item.certainty)),
+        str(STATUS_LABELS.get(item.status, item.status)),
+        item.extra_capacity_mw,
+        item.electricity_gwh,
+    ]
+
+
 def grid_demand_xlsx(demand: GridDemand) -> bytes:
     """A workbook with the sheets "Vraag per gebied en jaar" and "Plannen" (sheet names are fixed, the
     column headers follow the language)."""
-    certainty_labels = dict(Certainty.choices)
-    status_labels = dict(PlanStatus.choices)
     round_name = demand.round.name if demand.round else ""
     wb = Workbook()
     ws = wb.active
@@ -414,31 +425,10 @@ def grid_demand_xlsx(demand: GridDemand) -> bytes:
         [_("Alleen ingediende plannen met toestemming voor het investeringsplan; afgeblazen plannen niet.")]
     )
     ws.append([])
-    demand_headers = [
-        _("Gebiedscode"),
-        _("Voedingsgebied"),
-        _("Jaar in bedrijf"),
-        _("Zekerheid"),
-        _("Status"),
-        _("Extra vermogen (MW)"),
-        _("Elektriciteit (GWh/jaar)"),
-        _("Aantal plannen"),
-    ]
-    ws.append(demand_headers)
+    ws.append([*_demand_headers(), _("Aantal plannen")])
     header_row = ws.max_row
     for c in demand.cells:
-        ws.append(
-            [
-                c.area_code,
-                c.area_name or _("Onbekend voedingsgebied"),
-                c.year,
-                str(certainty_labels.get(c.certainty, c.certainty)),
-                str(status_labels.get(c.status, c.status)),
-                c.extra_capacity_mw,
-                c.electricity_gwh,
-                c.plans,
-            ]
-        )
+        ws.append([*_demand_labels(c), c.plans])
     ws.append([_("Totaal"), "", "", "", "", demand.total_mw, demand.total_gwh, len(demand.plans)])
     for cell in ws[header_row]:
         cell.font = Font(bold=True)
@@ -451,13 +441,7 @@ def grid_demand_xlsx(demand: GridDemand) -> bytes:
     wp = wb.create_sheet(SHEET_PLANS)
     wp.append(
         [
-            _("Gebiedscode"),
-            _("Voedingsgebied"),
-            _("Jaar in bedrijf"),
-            _("Zekerheid"),
-            _("Status"),
-            _("Extra vermogen (MW)"),
-            _("Elektriciteit (GWh/jaar)"),
+            *_demand_headers(),
             _("Bedrijf"),
             _("Locatie"),
             _("Kenmerk"),
@@ -471,13 +455,7 @@ def grid_demand_xlsx(demand: GridDemand) -> bytes:
     for p in demand.plans:
         wp.append(
             [
-                p.area_code,
-                p.area_name or _("Onbekend voedingsgebied"),
-                p.year,
-                str(certainty_labels.get(p.certainty, p.certainty)),
-                str(status_labels.get(p.status, p.status)),
-                p.extra_capacity_mw,
-                p.electricity_gwh,
+                *_demand_labels(p),
                 p.owner,
                 p.location,
                 p.reference,

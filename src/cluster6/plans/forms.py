@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from .intake import (
     DEFAULTS,
     GROUP_LABELS,
-    VERSION_FIELDS,
     CellError,
     Column,
     Group,
@@ -141,13 +140,13 @@ class PlanForm(forms.Form):
         return out
 
     def values(self) -> dict[str, Any]:
-        """The cleaned values as service data (empty optional choices become "", empty numbers None
-        or 0 where the model has a default)."""
+        """The cleaned values as service data (empty optional choices become "", empty numbers the
+        model's default: 0, or None where the field has none)."""
         data: dict[str, Any] = {}
         for column in self.columns:
             value = self.cleaned_data.get(column.name)
-            if column.name in VERSION_FIELDS and value is None and column.kind == Kind.NUMBER:
-                value = None if column.name in ("capex_eur", "funding_gap_eur", "co2_reduction_t") else 0.0
+            if value is None and column.kind == Kind.NUMBER:
+                value = DEFAULTS.get(column.name)
             if value is None and column.kind in (Kind.CHOICE, Kind.TEXT, Kind.LONGTEXT, Kind.REFERENCE):
                 value = ""
             data[column.name] = value

@@ -845,9 +845,9 @@ def _read_xlsx(content: bytes) -> tuple[Table | None, list[RowError]]:
         header = [_show(h).strip() for h in first]
         rows: list[tuple[int, list[object]]] = []
         for line, cells in enumerate(iterator, start=2):
-            values = list(cells)
+            values: list[object] = list(cells)
             if any(not is_empty(v) for v in values):
-                rows.append((line, list[object](values)))
+                rows.append((line, values))
             if len(rows) > MAX_ROWS:
                 return None, [RowError(None, "", _("meer dan %(n)s regels") % {"n": MAX_ROWS}, title)]
         return Table(sheet=title, header=header, rows=rows), []

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.http import Http404
 
 from cluster6.accounts.constants import PROGRAMME_ROLES
@@ -42,10 +42,14 @@ def company_organisations(*, actor: Actor) -> list[Organisation]:
     return list(visible_to(actor, Organisation.objects.filter(pk__in=own)).order_by("name", "pk"))
 
 
-def company_organisation(*, actor: Actor, organisation_id: object = None) -> Organisation:
+def company_organisation(
+    *, actor: Actor, organisation_id: object = None, companies: list[Organisation] | None = None
+) -> Organisation:
     """The company the actor acts for on a page: the one asked for (404 when it is not one of its own),
-    else the first by name. 403 for users who act for no company."""
-    companies = company_organisations(actor=actor)
+    else the first by name. 403 for users who act for no company. `companies`: the actor's
+    `company_organisations`, when the caller has read them already."""
+    if companies is None:
+        companies = company_organisations(actor=actor)
     if not companies:
         raise PermissionDenied
     if organisation_id in (None, ""):
@@ -319,21 +323,19 @@ def round_overview(*, actor: Actor, round: SurveyRound) -> list[OverviewRow]:
 
 
 def round_overview_counts(*, actor: Actor) -> dict[int, dict[str, int]]:
-    """Per round id: how many companies have a draft and how many have submitted (latest revisions)."""
+    """Per round id: how many companies have a draft and how many have submitted (latest revisions), in
+    one query: by revision, so the last status seen per company and round is its latest revision's."""
     if not is_round_staff(actor):
         return {}
-    latest = (
+    latest: dict[tuple[int, int], str] = {}
+    for round_id, org_id, status in (
         visible_to(actor, Submission.objects.all())
-        .values("round_id", "organisation_id")
-        .annotate(last=Max("revision"))
-        .order_by()
-    )
-    keys = {(row["round_id"], row["organisation_id"], row["last"]) for row in latest}
-    out: dict[int, dict[str, int]] = {}
-    for round_id, org_id, revision, status in visible_to(actor, Submission.objects.all()).values_list(
-        "round_id", "organisation_id", "revision", "status"
+        .order_by("revision")
+        .values_list("round_id", "organisation_id", "status")
     ):
-        if (round_id, org_id, revision) in keys:
-            bucket = out.setdefault(round_id, {"draft": 0, "submitted": 0})
-            bucket["submitted" if status == SubmissionStatus.SUBMITTED else "draft"] += 1
+        latest[(round_id, org_id)] = status
+    out: dict[int, dict[str, int]] = {}
+    for (round_id, _org_id), status in latest.items():
+        bucket = out.setdefault(round_id, {"draft": 0, "submitted": 0})
+        bucket["submitted" if status == SubmissionStatus.SUBMITTED else "draft"] += 1
     return out

@@ -16,7 +16,8 @@ bedrijf memberships (`cluster6.authz.policies.own_company_ids`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Collection, Mapping
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -127,9 +128,9 @@ def submission_start(*, organisation: Organisation, round: SurveyRound, actor: U
 # -- plan versions in a draft ----------------------------------------------------------------------------
 
 
-def _next_reference(location_id: int, taken: set[str]) -> str:
-    """A new reference at a location: PLAN-001, PLAN-002, … (the first one not taken)."""
-    used = taken | set(Plan.objects.filter(location_id=location_id).values_list("reference", flat=True))
+def _next_reference(used: Collection[str]) -> str:
+    """A new reference at a location: PLAN-001, PLAN-002, … (the first one not in `used`, the references
+    the location's plans have)."""
     n = 1
     while f"PLAN-{n:03d}" in used:
         n += 1
@@ -193,7 +194,10 @@ def plan_version_save(
                     )
                 plan = existing_plan  # a plan of an earlier round comes back under its own reference
         if plan is None:
-            plan = Plan(location_id=location_key, reference=reference or _next_reference(location_key, set()))
+            if not reference:
+                used = Plan.objects.filter(location_id=location_key).values_list("reference", flat=True)
+                reference = _next_reference(set(used))
+            plan = Plan(location_id=location_key, reference=reference)
     else:
         if plan.location_id not in context.locations:
             raise PermissionDenied(_("Dit plan hoort niet bij uw locaties."))
@@ -392,14 +396,13 @@ def submission_import(*, submission: Submission, file: IO[bytes], actor: User | 
     context = _context(submission, actor)
     result = parse_table(table, context)
     errors = result.errors
-    # the model's own validation of each row (lengths, choices), named by the column header
+    # the model's own validation of each row (lengths, choices), named by the column header; the rows
+    # parse_table returns have no problem of their own yet
     headers = {c.name: c.header for c in context.columns}
     built: list[tuple[PlanVersion, str, int]] = []
     for row in result.rows:
         version = PlanVersion(submission=submission, **row.values)
         for field_name, messages in _validate_version(version, context, row.location).items():
-            if (row.line, headers.get(field_name, field_name)) in {(e.line, e.field) for e in errors}:
-                continue
             errors.extend(
                 RowError(row.line, headers.get(field_name, field_name), m, result.sheet) for m in messages
             )
@@ -412,14 +415,16 @@ def submission_import(*, submission: Submission, file: IO[bytes], actor: User | 
     removed = old_versions.count()
     old_versions.delete()
     plans = {(p.location_id, p.reference): p for p in Plan.objects.filter(location_id__in=context.locations)}
-    taken: dict[int, set[str]] = {}
+    references: dict[int, set[str]] = defaultdict(set)  # per location, the references its plans have
+    for location_id, ref in plans:
+        references[location_id].add(ref)
     created_plans = 0
     saved: list[PlanVersion] = []
     for version, reference, location_id in built:
         plan = plans.get((location_id, reference)) if reference else None
         if plan is None:
-            ref = reference or _next_reference(location_id, taken.setdefault(location_id, set()))
-            taken.setdefault(location_id, set()).add(ref)
+            ref = reference or _next_reference(references[location_id])
+            references[location_id].add(ref)
             plan = Plan.objects.create(location_id=location_id, reference=ref)
             plans[(location_id, ref)] = plan
             created_plans += 1

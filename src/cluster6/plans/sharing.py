@@ -24,31 +24,23 @@ from cluster6.accounts.models import User
 from cluster6.audit.models import ReadLog
 from cluster6.audit.services import audit_record
 from cluster6.authz.policies import (
+    PUBLIC_ORGANISATION_KINDS,
     Action,
     Actor,
     ConsentPolicy,
     PlanVersionPolicy,
     access,
     active_consent_q,
+    member_organisation_ids,
     memberships,
     own_company_ids,
     sees_all_plans,
     visible_to,
 )
-from cluster6.registry.constants import OrganisationKind
 from cluster6.registry.models import Organisation, Province
 
 from .constants import ConsentPurpose, SubmissionStatus
 from .models import Consent, PlanVersion, SurveyRound
-
-#: The kinds of organisation a company can give consent to (issue 3 point 4).
-GRANTEE_KINDS = (
-    OrganisationKind.GRID_OPERATOR,
-    OrganisationKind.PROVINCE,
-    OrganisationKind.MINISTRY,
-    OrganisationKind.RVO,
-    OrganisationKind.FOUNDATION,
-)
 
 #: How a read reached the data (ReadLog.channel).
 CHANNEL_WEB = "web"
@@ -118,7 +110,7 @@ def consent_grant(
     if not ConsentPolicy().can(actor, consent, Action.GRANT):
         raise PermissionDenied(_("Alleen het bedrijf zelf kan toestemming geven voor zijn gegevens."))
     errors: dict[str, list[str]] = {}
-    if grantee.kind not in GRANTEE_KINDS:
+    if grantee.kind not in PUBLIC_ORGANISATION_KINDS:
         errors.setdefault("grantee", []).append(
             _(
                 "Toestemming kan alleen worden gegeven aan een netbeheerder, provincie, het ministerie, "
@@ -192,7 +184,7 @@ def consent_list(
     `received` True keeps those given to the actor's organisations, False those its companies gave."""
     qs = visible_to(actor, Consent.objects.select_related("owner", "grantee", "granted_by", "revoked_by"))
     if received is True:
-        qs = qs.filter(grantee_id__in=[m.organisation_id for m in memberships(actor)])
+        qs = qs.filter(grantee_id__in=member_organisation_ids(actor))
     elif received is False:
         qs = qs.filter(owner_id__in=own_company_ids(actor))
     if active is True:
@@ -215,10 +207,10 @@ def consent_owner_options(*, actor: Actor) -> models.QuerySet[Organisation]:
 
 
 def consent_grantee_options(*, actor: Actor) -> models.QuerySet[Organisation]:
-    """The requester organisations a company can give consent to, by kind and name."""
+    """The requester organisations a company can give consent to (the public bodies), by kind and name."""
     own = own_company_ids(actor)
     return (
-        visible_to(actor, Organisation.objects.filter(kind__in=GRANTEE_KINDS))
+        visible_to(actor, Organisation.objects.filter(kind__in=sorted(PUBLIC_ORGANISATION_KINDS)))
         .exclude(pk__in=own)
         .order_by("kind", "name", "pk")
     )
@@ -265,11 +257,10 @@ class SharedPlanFilters:
 
 
 def submitted_versions(actor: Actor, purpose: str = "") -> models.QuerySet[PlanVersion]:
-    """Submitted versions the actor may see (narrowed to consents for `purpose` when given)."""
-    qs = visible_to(actor, PlanVersion.objects.filter(submission__status=SubmissionStatus.SUBMITTED))
-    if purpose:
-        qs = PlanVersionPolicy().scope(actor, qs, purpose=purpose)
-    return qs
+    """Submitted versions the actor may see (narrowed to consents for `purpose` when given): the policy's
+    scope with the purpose, which is `visible_to` when there is none."""
+    qs = PlanVersion.objects.filter(submission__status=SubmissionStatus.SUBMITTED)
+    return PlanVersionPolicy().scope(actor, qs, purpose=purpose or None)
 
 
 def shared_version_list(
@@ -322,11 +313,18 @@ class SharedPlanOptions:
     purposes: list[tuple[str, str]]  # (value, label)
 
 
+def rounds_of(versions: models.QuerySet[PlanVersion]) -> list[SurveyRound]:
+    """The survey rounds the versions were submitted in, newest first (one query)."""
+    return list(
+        SurveyRound.objects.filter(pk__in=versions.values("submission__round_id")).order_by(
+            "-opens_on", "-pk"
+        )
+    )
+
+
 def shared_filter_options(*, actor: Actor) -> SharedPlanOptions:
     visible = submitted_versions(actor)
-    rounds = list(
-        SurveyRound.objects.filter(pk__in=visible.values("submission__round_id")).order_by("-opens_on", "-pk")
-    )
+    rounds = rounds_of(visible)
     provinces = list(Province.objects.filter(pk__in=visible.values("plan__location__province_id")))
     areas = sorted(
         {
@@ -348,7 +346,7 @@ def consented_purposes(*, actor: Actor) -> list[tuple[str, str]]:
     ministry, which needs none), in the order of ConsentPurpose."""
     if sees_all_plans(actor):
         return [(value, str(label)) for value, label in ConsentPurpose.choices]
-    grantees = [m.organisation_id for m in memberships(actor)]
+    grantees = member_organisation_ids(actor)
     held = set(
         Consent.objects.filter(active_consent_q(), grantee_id__in=grantees)
         .values_list("purpose", flat=True)
@@ -386,7 +384,7 @@ def log_plan_reads(
         return []
     assert isinstance(actor, User)
     unique = {v.pk: v for v in versions}
-    mine = [m.organisation_id for m in memberships(actor)]
+    mine = member_organisation_ids(actor)
     read = [v for v in unique.values() if v.submission.organisation_id not in mine]
     if not read:
         return []

@@ -61,10 +61,10 @@ class ConsentGrantForm(forms.Form):
         grantee_field = self.fields["grantee"]
         assert isinstance(grantee_field, forms.ModelChoiceField)
         grantee_field.queryset = grantees
-        first = owners.first()
-        if first is not None:
-            self.initial["owner"] = first.pk
-        self.single_owner = owners.count() <= 1
+        first_two = list(owners.values_list("pk", flat=True)[:2])
+        if first_two:
+            self.initial["owner"] = first_two[0]
+        self.single_owner = len(first_two) <= 1
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -72,10 +72,6 @@ class ConsentGrantForm(forms.Form):
         if start and end and end < start:
             self.add_error("valid_until", _("De einddatum ligt voor de begindatum."))
         return data
-
-
-def _int_or_none(value: Any) -> int | None:
-    return int(value) if value not in (None, "") else None
 
 
 class SharedPlanFilterForm(forms.Form):
@@ -169,8 +165,10 @@ class GridDemandForm(forms.Form):
 
     def round_id(self) -> int | None:
         self.is_valid()
-        return _int_or_none(self.cleaned_data.get("ronde"))
+        round_id: int | None = self.cleaned_data.get("ronde")
+        return round_id
 
     def operator_id(self) -> int | None:
         self.is_valid()
-        return _int_or_none(self.cleaned_data.get("netbeheerder"))
+        operator_id: int | None = self.cleaned_data.get("netbeheerder")
+        return operator_id

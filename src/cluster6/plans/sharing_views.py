@@ -25,7 +25,9 @@ from cluster6.authz.policies import Action, grid_demand_operator_ids, own_compan
 
 from .constants import STATUS_CERTAINTY, Certainty, ConsentPurpose, PlanStatus
 from .export import (
+    CERTAINTY_LABELS,
     EXPORT_PURPOSE,
+    STATUS_LABELS,
     GridDemand,
     grid_demand,
     grid_demand_csv,
@@ -245,16 +247,13 @@ def export_page(request: HttpRequest) -> HttpResponse:
         log_plan_reads(
             actor=_user(request), versions=demand.versions, channel=CHANNEL_WEB, purpose=EXPORT_PURPOSE
         )
-    certainty_labels = dict(Certainty.choices)
-    status_labels = dict(PlanStatus.choices)
     context = {
         "form": form,
         "demand": demand,
-        "certainty_labels": certainty_labels,
-        "status_labels": status_labels,
+        "certainty_labels": CERTAINTY_LABELS,
+        "status_labels": STATUS_LABELS,
         "certainties": list(Certainty),
         "purpose_label": ConsentPurpose(EXPORT_PURPOSE).label,
-        "query": request.GET.urlencode(),
     }
     return render(request, "plans/export.html", context)
 

@@ -1,12 +1,10 @@
 from django.urls import path
 
+from . import comparison_views, sharing_views, views
+
 app_name = "plans"
-urlpatterns: list[object] = []
-
-# --- Sharing: consent, shared plans, demand export (plans/sharing_views.py) ---
-from . import sharing_views  # noqa: E402
-
-urlpatterns += [
+urlpatterns = [
+    # Sharing: consent, shared plans, demand export (plans/sharing_views.py)
     path("delen/", sharing_views.consent_page, name="consents"),
     path("delen/toestemming/", sharing_views.consent_grant_view, name="consent_grant"),
     path("delen/toestemming/<int:pk>/intrekken/", sharing_views.consent_revoke_view, name="consent_revoke"),
@@ -15,12 +13,7 @@ urlpatterns += [
     path("export/", sharing_views.export_page, name="export"),
     path("export/netvraag.csv", sharing_views.export_download, {"fmt": "csv"}, name="export_csv"),
     path("export/netvraag.xlsx", sharing_views.export_download, {"fmt": "xlsx"}, name="export_xlsx"),
-]
-
-# --- Submission: a company's rounds, drafts, template and upload; the staff's overview (plans/views.py) ---
-from . import views  # noqa: E402
-
-urlpatterns += [
+    # Submission: a company's rounds, drafts, template and upload; the staff's overview (plans/views.py)
     path("", views.my_rounds, name="my_rounds"),
     path("rondes/<slug:code>/", views.round_detail, name="round_detail"),
     path("rondes/<slug:code>/starten/", views.round_start, name="round_start"),
@@ -34,11 +27,6 @@ urlpatterns += [
     path("rondes/<slug:code>/revisies/<int:revision>/", views.revision_detail, name="revision_detail"),
     path("rondes/<slug:code>/overzicht/", views.round_overview_view, name="round_overview"),
     path("inzendingen/<int:pk>/heropenen/", views.submission_reopen_view, name="submission_reopen"),
-]
-
-# --- Comparison of survey rounds (plans/comparison_views.py) ---
-from . import comparison_views  # noqa: E402
-
-urlpatterns += [
+    # Comparison of survey rounds (plans/comparison_views.py)
     path("vergelijking/", comparison_views.comparison_page, name="comparison"),
 ]

@@ -7,6 +7,7 @@ form get the panel fragment (a partial of the same template); every page works w
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -28,7 +29,7 @@ from cluster6.registry.models import Organisation
 
 from .constants import RoundStatus, SubmissionStatus
 from .forms import PlanForm, ReopenForm, SubmitForm, UploadForm, initial_from
-from .intake import DEFAULTS, Column, build_csv, build_xlsx, display_value, round_columns
+from .intake import DEFAULTS, Column, LocationInfo, build_csv, build_xlsx, display_value, round_columns
 from .models import PlanVersion, Submission, SurveyRound
 from .selectors import (
     company_organisation,
@@ -69,22 +70,37 @@ class HtmxHttpRequest(HttpRequest):
 # -- helpers ------------------------------------------------------------------------------------------------
 
 
-def _company(request: HttpRequest) -> Organisation:
-    """The company the user acts for on this request (?organisatie= when it has several); 403 for users
-    who act for no company."""
+@dataclass(frozen=True)
+class Acting:
+    """The company the user acts for on this request, and every company it acts for (the chooser)."""
+
+    organisation: Organisation
+    companies: list[Organisation]
+
+    @property
+    def query(self) -> str:
+        """'?organisatie=ID' for users with several companies, else ''."""
+        if len(self.companies) > 1:
+            return "?" + urlencode({"organisatie": self.organisation.pk})
+        return ""
+
+    def context(self) -> dict[str, Any]:
+        """What every company page shows of it: the company, the chooser and the query for links."""
+        return {"organisation": self.organisation, "companies": self.companies, "org_query": self.query}
+
+
+def _company(request: HttpRequest, companies: list[Organisation] | None = None) -> Acting:
+    """The company the user acts for on this request (?organisatie= when it has several), with its
+    companies read once (`companies` when the caller has them); 403 for users who act for no company."""
+    if companies is None:
+        companies = company_organisations(actor=request.user)
     chosen = request.POST.get("organisatie") or request.GET.get("organisatie")
-    return company_organisation(actor=request.user, organisation_id=chosen)
+    organisation = company_organisation(actor=request.user, organisation_id=chosen, companies=companies)
+    return Acting(organisation, companies)
 
 
-def _org_query(request: HttpRequest, organisation: Organisation) -> str:
-    """'?organisatie=ID' for users with several companies, else ''."""
-    if len(company_organisations(actor=request.user)) > 1:
-        return "?" + urlencode({"organisatie": organisation.pk})
-    return ""
-
-
-def _round_url(request: HttpRequest, round: SurveyRound, organisation: Organisation, anchor: str = "") -> str:
-    url = reverse("plans:round_detail", args=[round.code]) + _org_query(request, organisation)
+def _round_url(round: SurveyRound, acting: Acting, anchor: str = "") -> str:
+    url = reverse("plans:round_detail", args=[round.code]) + acting.query
     return url + (f"#{anchor}" if anchor else "")
 
 
@@ -113,12 +129,13 @@ def _version_rows(columns: list[Column], versions: list[PlanVersion]) -> list[di
 def _round_context(
     request: HttpRequest,
     round: SurveyRound,
-    organisation: Organisation,
+    acting: Acting,
     *,
     upload_form: UploadForm | None = None,
     import_errors: list[RowError] | None = None,
 ) -> dict[str, Any]:
     actor = request.user
+    organisation = acting.organisation
     current = submission_current(actor=actor, organisation=organisation, round=round)
     columns = round_columns(round.requested_fields)
     versions = list(submission_versions(actor=actor, submission=current)) if current else []
@@ -126,9 +143,7 @@ def _round_context(
     previous = previous_submission(organisation=organisation, round=round) if current is None else None
     return {
         "round": round,
-        "organisation": organisation,
-        "companies": company_organisations(actor=actor),
-        "org_query": _org_query(request, organisation),
+        **acting.context(),
         "current": current,
         "draft": draft,
         "locked": current is not None and current.is_locked,
@@ -153,7 +168,8 @@ def _round_context(
 def my_rounds(request: HtmxHttpRequest) -> HttpResponse:
     """ "Mijn uitvragen": every open and past round with the company's status; the survey staff get the
     list of rounds with their overviews."""
-    if not company_organisations(actor=request.user):
+    companies = company_organisations(actor=request.user)
+    if not companies:
         if is_round_staff(request.user):
             return render(
                 request,
@@ -164,15 +180,13 @@ def my_rounds(request: HtmxHttpRequest) -> HttpResponse:
                 },
             )
         raise PermissionDenied
-    organisation = _company(request)
+    acting = _company(request, companies)
     return render(
         request,
         "plans/my_rounds.html",
         {
-            "organisation": organisation,
-            "companies": company_organisations(actor=request.user),
-            "org_query": _org_query(request, organisation),
-            "rows": company_round_rows(actor=request.user, organisation=organisation),
+            **acting.context(),
+            "rows": company_round_rows(actor=request.user, organisation=acting.organisation),
             "is_staff": is_round_staff(request.user),
         },
     )
@@ -182,19 +196,20 @@ def my_rounds(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 def round_detail(request: HtmxHttpRequest, code: str) -> HttpResponse:
     round_ = round_get(actor=request.user, code=code)
-    if not company_organisations(actor=request.user) and is_round_staff(request.user):
+    companies = company_organisations(actor=request.user)
+    if not companies and is_round_staff(request.user):
         return redirect("plans:round_overview", code=round_.code)
-    organisation = _company(request)
-    return render(request, "plans/round_detail.html", _round_context(request, round_, organisation))
+    acting = _company(request, companies)
+    return render(request, "plans/round_detail.html", _round_context(request, round_, acting))
 
 
 @login_required
 @require_POST
 def round_start(request: HtmxHttpRequest, code: str) -> HttpResponse:
     round_ = round_get(actor=request.user, code=code)
-    organisation = _company(request)
+    acting = _company(request)
     try:
-        draft = submission_start(organisation=organisation, round=round_, actor=request.user)  # type: ignore[arg-type]
+        draft = submission_start(organisation=acting.organisation, round=round_, actor=request.user)  # type: ignore[arg-type]
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -208,7 +223,7 @@ def round_start(request: HtmxHttpRequest, code: str) -> HttpResponse:
             )
         else:
             messages.success(request, _("Uw concept is aangemaakt."))
-    return redirect(_round_url(request, round_, organisation))
+    return redirect(_round_url(round_, acting))
 
 
 @login_required
@@ -216,14 +231,16 @@ def round_start(request: HtmxHttpRequest, code: str) -> HttpResponse:
 def plan_edit(request: HtmxHttpRequest, code: str, pk: int | None = None) -> HttpResponse:
     """Add (pk=None) or edit a plan of the draft; "Opslaan als concept" saves it into the draft."""
     round_ = round_get(actor=request.user, code=code)
-    organisation = _company(request)
-    draft = _draft(request, round_, organisation)
+    acting = _company(request)
+    draft = _draft(request, round_, acting.organisation)
     version = (
         plan_version_get(actor=request.user, submission=draft, version_id=pk, action=Action.EDIT)
         if pk is not None
         else None
     )
-    context = intake_context(organisation=organisation, round=round_, actor=request.user, submission=draft)
+    context = intake_context(
+        organisation=acting.organisation, round=round_, actor=request.user, submission=draft
+    )
     status = 200
     if request.method == "POST":
         form = PlanForm(request.POST, context=context, new=version is None)
@@ -249,16 +266,15 @@ def plan_edit(request: HtmxHttpRequest, code: str, pk: int | None = None) -> Htt
                     % {"ref": saved.plan.reference},
                 )
                 if request.htmx:  # no #anchor: a same-page anchor would not reload the page
-                    return HttpResponseClientRedirect(_round_url(request, round_, organisation))
-                return redirect(_round_url(request, round_, organisation, "plannen"))
+                    return HttpResponseClientRedirect(_round_url(round_, acting))
+                return redirect(_round_url(round_, acting, "plannen"))
         status = 400
     else:
         initial = initial_from(version_values(version) if version is not None else dict(DEFAULTS))
         form = PlanForm(context=context, new=version is None, initial=initial)
     page = {
         "round": round_,
-        "organisation": organisation,
-        "org_query": _org_query(request, organisation),
+        **acting.context(),
         "form": form,
         "version": version,
         "locations": list(context.locations.values()),
@@ -273,14 +289,14 @@ def plan_edit(request: HtmxHttpRequest, code: str, pk: int | None = None) -> Htt
 @require_POST
 def plan_remove(request: HtmxHttpRequest, code: str, pk: int) -> HttpResponse:
     round_ = round_get(actor=request.user, code=code)
-    organisation = _company(request)
-    draft = _draft(request, round_, organisation)
+    acting = _company(request)
+    draft = _draft(request, round_, acting.organisation)
     version = plan_version_get(actor=request.user, submission=draft, version_id=pk, action=Action.EDIT)
     plan_version_remove(version=version, actor=request.user)  # type: ignore[arg-type]
     messages.success(
         request, _("Plan %(ref)s is uit uw concept verwijderd.") % {"ref": version.plan.reference}
     )
-    return redirect(_round_url(request, round_, organisation, "plannen"))
+    return redirect(_round_url(round_, acting, "plannen"))
 
 
 @login_required
@@ -288,8 +304,8 @@ def plan_remove(request: HtmxHttpRequest, code: str, pk: int) -> HttpResponse:
 def round_submit(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """Confirm and submit the draft; afterwards it is locked."""
     round_ = round_get(actor=request.user, code=code)
-    organisation = _company(request)
-    draft = _draft(request, round_, organisation)
+    acting = _company(request)
+    draft = _draft(request, round_, acting.organisation)
     errors: list[str] = []
     status = 200
     if request.method == "POST":
@@ -308,7 +324,7 @@ def round_submit(request: HtmxHttpRequest, code: str) -> HttpResponse:
                     request,
                     _("Uw inzending voor %(round)s is ingediend en vergrendeld.") % {"round": round_.name},
                 )
-                return redirect(_round_url(request, round_, organisation))
+                return redirect(_round_url(round_, acting))
         status = 400
     else:
         form = SubmitForm()
@@ -318,8 +334,7 @@ def round_submit(request: HtmxHttpRequest, code: str) -> HttpResponse:
         "plans/submit_confirm.html",
         {
             "round": round_,
-            "organisation": organisation,
-            "org_query": _org_query(request, organisation),
+            **acting.context(),
             "draft": draft,
             "versions": versions,
             "form": form,
@@ -334,17 +349,15 @@ def round_submit(request: HtmxHttpRequest, code: str) -> HttpResponse:
 def round_upload(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """Upload a filled template (XLSX) or CSV: it replaces the draft's plans, or nothing is written."""
     round_ = round_get(actor=request.user, code=code)
-    organisation = _company(request)
-    draft = _draft(request, round_, organisation)
+    acting = _company(request)
+    draft = _draft(request, round_, acting.organisation)
     form = UploadForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             saved = submission_import(submission=draft, file=upload, actor=request.user)  # type: ignore[arg-type]
         except ValidationFailed as exc:
-            context = _round_context(
-                request, round_, organisation, upload_form=form, import_errors=exc.errors
-            )
+            context = _round_context(request, round_, acting, upload_form=form, import_errors=exc.errors)
             return render(request, "plans/round_detail.html", context, status=400)
         except ValidationError as exc:
             form.add_error("file", exc.messages)
@@ -354,16 +367,16 @@ def round_upload(request: HtmxHttpRequest, code: str) -> HttpResponse:
                 _("%(n)s plan(nen) ingelezen uit %(file)s; ze vervangen de plannen van uw concept.")
                 % {"n": len(saved), "file": upload.name},
             )
-            return redirect(_round_url(request, round_, organisation, "plannen"))
-    context = _round_context(request, round_, organisation, upload_form=form)
+            return redirect(_round_url(round_, acting, "plannen"))
+    context = _round_context(request, round_, acting, upload_form=form)
     return render(request, "plans/round_detail.html", context, status=400)
 
 
 def _template_data(
     request: HttpRequest, code: str
-) -> tuple[SurveyRound, Organisation, list[Column], Any, Any]:
+) -> tuple[SurveyRound, Organisation, list[Column], list[dict[str, Any]], list[LocationInfo]]:
     round_ = round_get(actor=request.user, code=code)
-    organisation = _company(request)
+    organisation = _company(request).organisation
     locations = location_infos(organisation=organisation, actor=request.user)
     rows = template_rows(actor=request.user, organisation=organisation, round=round_, locations=locations)
     return round_, organisation, round_columns(round_.requested_fields), rows, locations
@@ -405,12 +418,12 @@ def round_template_csv(request: HtmxHttpRequest, code: str) -> HttpResponse:
 def revision_detail(request: HtmxHttpRequest, code: str, revision: int) -> HttpResponse:
     """A submitted revision, read-only."""
     round_ = round_get(actor=request.user, code=code)
-    organisation = _company(request)
+    acting = _company(request)
     submission = submission_revision_get(
-        actor=request.user, organisation=organisation, round=round_, revision=revision
+        actor=request.user, organisation=acting.organisation, round=round_, revision=revision
     )
     if submission.status != SubmissionStatus.SUBMITTED:
-        return redirect(_round_url(request, round_, organisation))
+        return redirect(_round_url(round_, acting))
     columns = round_columns(round_.requested_fields)
     versions = list(submission_versions(actor=request.user, submission=submission))
     return render(
@@ -418,8 +431,7 @@ def revision_detail(request: HtmxHttpRequest, code: str, revision: int) -> HttpR
         "plans/revision_detail.html",
         {
             "round": round_,
-            "organisation": organisation,
-            "org_query": _org_query(request, organisation),
+            **acting.context(),
             "submission": submission,
             "rows": _version_rows(columns, versions),
         },

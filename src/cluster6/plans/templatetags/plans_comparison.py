@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.http import HttpRequest
 
-from cluster6.plans.comparison import can_view_plan_aggregates
+from cluster6.authz.policies import can_view_aggregates
 
 register = template.Library()
 
@@ -15,4 +15,4 @@ def comparison_nav(context: template.Context) -> bool:
     """True for the programme roles that see the aggregates (not for company users)."""
     request: HttpRequest | None = context.get("request")
     user = getattr(request, "user", None)
-    return user is not None and can_view_plan_aggregates(user)
+    return user is not None and can_view_aggregates(user)
