@@ -13,12 +13,12 @@ from cluster6.accounts.models import Membership, User
 from cluster6.authz.policies import can_import, is_national
 from cluster6.infra.constants import Carrier, Certainty, CongestionColour
 from cluster6.infra.models import CarrierRollout, GridProject, GridServiceArea, NetworkPoint
-from cluster6.infra.selectors import (
+from cluster6.infra.selectors import RolloutFilters
+from cluster6.infra.timeline import (
     CAPACITY_CONGESTED,
     CAPACITY_EXISTING_MINUS_REQUIRED,
     CAPACITY_STORED,
     CAPACITY_UNKNOWN,
-    RolloutFilters,
     capacity_basis,
     derived_capacity_now_mw,
 )

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from cluster6.infra.constants import Carrier, Certainty, SupplyMode
 
+from . import geography as geo
+
 F, P, U = Certainty.FIRM, Certainty.PLANNED, Certainty.UNCERTAIN
 
 
@@ -102,19 +104,15 @@ HEAT = {
     "PV20": (2028, P), "PV23": (2033, U), "PV25": (2031, U), "PV27": (2030, U), "PV28": (2029, P),
     "PV30": (2032, U), "PV31": (2030, P),
 }  # fmt: skip
-PROVINCE_NAMES = {
-    "PV20": "Groningen", "PV21": "Fryslân", "PV22": "Drenthe", "PV23": "Overijssel", "PV24": "Flevoland",
-    "PV25": "Gelderland", "PV26": "Utrecht", "PV27": "Noord-Holland", "PV28": "Zuid-Holland",
-    "PV29": "Zeeland", "PV30": "Noord-Brabant", "PV31": "Limburg",
-}  # fmt: skip
 
 
 def demo_rollouts() -> tuple[DemoRollout, ...]:
+    names = {p.code: p.name for p in geo.PROVINCES}
     regional = tuple(
         DemoRollout(
             f"{prefix}-{code}",
             carrier,
-            f"{label} {PROVINCE_NAMES[code]}",
+            f"{label} {names[code]}",
             year,
             certainty,
             code,

@@ -1,4 +1,4 @@
-"""Forms of the grid pages: the service-area filters (query string)."""
+"""Forms of the infrastructure pages: the service-area and the rollout filters (query string)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .constants import OperatorType
-from .selectors import GridAreaFilters
+from .constants import Carrier, Certainty, OperatorType
+from .selectors import GridAreaFilters, RolloutFilters
 
 SORT_CHOICES = [
     ("naam", _("Naam (A–Z)")),
@@ -30,16 +30,29 @@ SORT_KEYS = {
 }
 
 
-class AreaFilterForm(forms.Form):
-    """Filters of the service-area list; invalid values give a Dutch message, valid ones still apply."""
-
-    q = forms.CharField(label=_("Zoeken"), required=False, max_length=100, strip=True)
-    provincie = forms.RegexField(
+def province_field() -> forms.RegexField:
+    """The `provincie` filter: a CBS province code, picked from the form's `province_options`."""
+    return forms.RegexField(
         label=_("Provincie"),
         required=False,
         regex=r"^PV\d{2}$",
         error_messages={"invalid": _("Kies een provincie uit de lijst.")},
     )
+
+
+class ProvinceFilterForm(forms.Form):
+    """A filter form with a province menu: `provinces` are the (code, name) pairs it offers."""
+
+    def __init__(self, data: Any = None, *, provinces: list[tuple[str, str]] | None = None) -> None:
+        super().__init__(data)
+        self.province_options = provinces or []
+
+
+class AreaFilterForm(ProvinceFilterForm):
+    """Filters of the service-area list; invalid values give a Dutch message, valid ones still apply."""
+
+    q = forms.CharField(label=_("Zoeken"), required=False, max_length=100, strip=True)
+    provincie = province_field()
     soort = forms.ChoiceField(
         label=_("Netbeheerder"),
         required=False,
@@ -51,10 +64,6 @@ class AreaFilterForm(forms.Form):
         choices=[("", _("Alle gebieden")), ("ja", _("Met congestie")), ("nee", _("Zonder congestie"))],
     )
     sortering = forms.ChoiceField(label=_("Sorteren op"), required=False, choices=SORT_CHOICES)
-
-    def __init__(self, data: Any = None, *, provinces: list[tuple[str, str]] | None = None) -> None:
-        super().__init__(data)
-        self.province_options = provinces or []
 
     def filters(self) -> GridAreaFilters:
         self.is_valid()
@@ -70,3 +79,24 @@ class AreaFilterForm(forms.Form):
         self.is_valid()
         value = self.cleaned_data.get("sortering") or "naam"
         return SORT_KEYS[value.lstrip("-")], value.startswith("-")
+
+
+class RolloutFilterForm(ProvinceFilterForm):
+    """Filters of the rollout page; invalid values give a Dutch message, valid ones still apply."""
+
+    drager = forms.ChoiceField(
+        label=_("Drager"), required=False, choices=[("", _("Alle dragers")), *Carrier.choices]
+    )
+    provincie = province_field()
+    zekerheid = forms.ChoiceField(
+        label=_("Zekerheid"), required=False, choices=[("", _("Alle zekerheden")), *Certainty.choices]
+    )
+
+    def filters(self) -> RolloutFilters:
+        self.is_valid()
+        data = self.cleaned_data
+        return RolloutFilters(
+            carrier=data.get("drager") or "",
+            province=data.get("provincie") or "",
+            certainty=data.get("zekerheid") or "",
+        )

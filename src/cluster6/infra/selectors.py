@@ -9,11 +9,12 @@ from typing import Any
 from django.db import models
 from django.db.models import Case, Count, F, Prefetch, Q, Value, When
 
-from cluster6.authz.policies import Action, Actor, access, visible_to
+from cluster6.authz.policies import Action, Actor, access, policy_for, visible_to
 from cluster6.registry.models import Organisation, Province
 
 from .constants import Carrier, Certainty, CongestionColour, CongestionLayer, OperatorType
 from .models import CarrierRollout, CongestionZone, GridProject, GridServiceArea, NetworkPoint
+from .timeline import capacity_now, congested, own_level
 
 
 def congestion_q() -> Q:
@@ -230,62 +231,6 @@ def service_area_locations(*, actor: Actor, area: GridServiceArea) -> models.Que
 
 # ------------------------------------------------------------------------- the timeline of one area
 
-#: From this congestion status on (investigation, shortage) an area has no capacity free now; the same
-#: threshold as `analysis.adapters.CONGESTED` (infra may not import the analysis app).
-CONGESTED_FROM = CongestionColour.INVESTIGATION
-
-#: Where the capacity free now comes from (`AreaTimeline.capacity_basis`).
-CAPACITY_STORED = "stored"  # "beschikbare capaciteit afname nu" is filled in
-CAPACITY_CONGESTED = "congested"  # derived: 0, the area is congested
-CAPACITY_EXISTING_MINUS_REQUIRED = "existing_minus_required"  # derived: existing minus required
-CAPACITY_UNKNOWN = "unknown"  # no figures and no congestion: the analysis sets no limit
-
-
-def _own_level(area: GridServiceArea) -> tuple[int | None, tuple[int | None, ...], str]:
-    """The expected end of congestion, the statuses and the certainty that the analysis reads for the
-    area's own level: the regional operator's for a regional area, TenneT's for a TenneT area."""
-    if area.operator_type == OperatorType.TENNET:
-        end = area.congestion_end_withdrawal_tennet or area.congestion_end_withdrawal_rnb
-        return (
-            end,
-            (area.tennet_status_withdrawal, area.status_withdrawal),
-            area.tennet_congestion_end_certainty,
-        )
-    return area.congestion_end_withdrawal_rnb, (area.status_withdrawal,), area.congestion_end_certainty
-
-
-def _congested(statuses: tuple[int | None, ...]) -> bool:
-    return any(s is not None and s >= CONGESTED_FROM for s in statuses)
-
-
-def derived_capacity_now_mw(area: GridServiceArea) -> float | None:
-    """The withdrawal capacity free now for the waiting list, as the analysis derives it (the same rule as
-    `analysis.adapters.capacity_now_mw`, docs/engine.md "From the registry to the engine"): the stored value
-    when given; otherwise 0 in a congested area (a status of investigation or shortage, or an expected end
-    year of congestion), else the existing minus the required capacity (at least 0). None: unknown and not
-    congested, which the analysis treats as unconstrained. A pure function of the area's fields."""
-    if area.available_capacity_withdrawal_mw is not None:
-        return float(area.available_capacity_withdrawal_mw)
-    end, statuses, _certainty = _own_level(area)
-    if end is not None or _congested(statuses):
-        return 0.0
-    existing, required = area.existing_capacity_withdrawal_mw, area.required_capacity_withdrawal_mw
-    if existing is not None and required is not None:
-        return max(0.0, float(existing) - float(required))
-    return None
-
-
-def capacity_basis(area: GridServiceArea) -> str:
-    """Which rule of `derived_capacity_now_mw` gives the area's capacity free now (a CAPACITY_* value)."""
-    if area.available_capacity_withdrawal_mw is not None:
-        return CAPACITY_STORED
-    end, statuses, _certainty = _own_level(area)
-    if end is not None or _congested(statuses):
-        return CAPACITY_CONGESTED
-    if area.existing_capacity_withdrawal_mw is not None and area.required_capacity_withdrawal_mw is not None:
-        return CAPACITY_EXISTING_MINUS_REQUIRED
-    return CAPACITY_UNKNOWN
-
 
 @dataclass(frozen=True)
 class AreaTimeline:
@@ -296,7 +241,6 @@ class AreaTimeline:
     capacity_now_mw: float | None
     capacity_basis: str
     end_year: int | None
-    end_certainty: str
     end_certainty_label: str
     is_tennet: bool
     #: The TenneT area above (`tennet_region`), when the actor may see it.
@@ -304,7 +248,6 @@ class AreaTimeline:
     #: TenneT's expected end of congestion above this area: from the TenneT area above when linked,
     #: otherwise from the area's own TenneT figures ("region", "own"; "" for a TenneT area itself).
     tennet_end_year: int | None
-    tennet_end_certainty: str
     tennet_end_certainty_label: str
     tennet_end_from: str
     #: Whether the analysis puts a TenneT level above this regional area: the linked TenneT area, or a
@@ -315,9 +258,20 @@ class AreaTimeline:
     projects: list[GridProject]
 
 
+def _tennet_area_above(actor: Actor, area: GridServiceArea) -> GridServiceArea | None:
+    """The TenneT area a regional area hangs below (`tennet_region`), when it is one and the actor may see
+    it."""
+    above = area.tennet_region
+    if above is None or above.operator_type != OperatorType.TENNET:
+        return None
+    return above if policy_for(GridServiceArea).can(actor, above, Action.VIEW) else None
+
+
 def area_timeline(*, actor: Actor, area: GridServiceArea) -> AreaTimeline:
-    """The timeline of an area from `grid_area_get` (its projects are prefetched there)."""
-    end, _statuses, certainty = _own_level(area)
+    """The timeline of an area from `grid_area_get` (which fetches its projects and the TenneT area
+    above)."""
+    end, _statuses, certainty = own_level(area)
+    capacity_mw, basis = capacity_now(area)
     is_tennet = area.operator_type == OperatorType.TENNET
     tennet_area: GridServiceArea | None = None
     tennet_end: int | None = None
@@ -327,32 +281,23 @@ def area_timeline(*, actor: Actor, area: GridServiceArea) -> AreaTimeline:
     regional = 0
     if is_tennet:
         regional = visible_to(actor, GridServiceArea.objects.filter(tennet_region=area)).count()
+    elif (tennet_area := _tennet_area_above(actor, area)) is not None:
+        tennet_end, _s, tennet_certainty = own_level(tennet_area)
+        tennet_from = "region"
+        has_level = True
     else:
-        if area.tennet_region_id is not None:
-            tennet_area = (
-                visible_to(actor, GridServiceArea.objects.filter(pk=area.tennet_region_id))
-                .filter(operator_type=OperatorType.TENNET)
-                .first()
-            )
-        if tennet_area is not None:
-            tennet_end, _s, tennet_certainty = _own_level(tennet_area)
-            tennet_from = "region"
-            has_level = True
-        else:
-            tennet_end = area.congestion_end_withdrawal_tennet
-            tennet_certainty = area.tennet_congestion_end_certainty
-            tennet_from = "own"
-            has_level = tennet_end is not None or _congested((area.tennet_status_withdrawal,))
+        tennet_end = area.congestion_end_withdrawal_tennet
+        tennet_certainty = area.tennet_congestion_end_certainty
+        tennet_from = "own"
+        has_level = tennet_end is not None or congested((area.tennet_status_withdrawal,))
     return AreaTimeline(
-        capacity_now_mw=derived_capacity_now_mw(area),
-        capacity_basis=capacity_basis(area),
+        capacity_now_mw=capacity_mw,
+        capacity_basis=basis,
         end_year=end,
-        end_certainty=certainty,
         end_certainty_label=str(Certainty(certainty).label),
         is_tennet=is_tennet,
         tennet_area=tennet_area,
         tennet_end_year=tennet_end,
-        tennet_end_certainty=tennet_certainty,
         tennet_end_certainty_label=str(Certainty(tennet_certainty).label) if tennet_certainty else "",
         tennet_end_from=tennet_from,
         has_tennet_level=has_level,

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -17,11 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
-from .constants import Carrier, Certainty, CongestionLayer
-from .forms import AreaFilterForm
+from .constants import Carrier, CongestionLayer
+from .forms import AreaFilterForm, RolloutFilterForm
 from .models import CarrierRollout
 from .selectors import (
-    RolloutFilters,
     area_geometry,
     area_timeline,
     congestion_zone_features,
@@ -111,36 +109,6 @@ CARRIER_COLOURS = {
 }
 
 
-class RolloutFilterForm(forms.Form):
-    """Filters of the rollout page (query string); invalid values give a Dutch message, valid ones apply."""
-
-    drager = forms.ChoiceField(
-        label=_("Drager"), required=False, choices=[("", _("Alle dragers")), *Carrier.choices]
-    )
-    provincie = forms.RegexField(
-        label=_("Provincie"),
-        required=False,
-        regex=r"^PV\d{2}$",
-        error_messages={"invalid": _("Kies een provincie uit de lijst.")},
-    )
-    zekerheid = forms.ChoiceField(
-        label=_("Zekerheid"), required=False, choices=[("", _("Alle zekerheden")), *Certainty.choices]
-    )
-
-    def __init__(self, data: Any = None, *, provinces: list[tuple[str, str]] | None = None) -> None:
-        super().__init__(data)
-        self.province_options = provinces or []
-
-    def filters(self) -> RolloutFilters:
-        self.is_valid()
-        data = self.cleaned_data
-        return RolloutFilters(
-            carrier=data.get("drager") or "",
-            province=data.get("provincie") or "",
-            certainty=data.get("zekerheid") or "",
-        )
-
-
 def source_links(text: str) -> list[dict[str, str]]:
     """The web addresses in a source-URL field (several are separated by `;` or spaces), http(s) only,
     each with its host name as the label."""
@@ -209,7 +177,6 @@ def rollout_list_page(request: HtmxHttpRequest) -> HttpResponse:
         "form": form,
         "groups": groups,
         "count": len(rollouts),
-        "point_count": sum(len(r.points.all()) for r in rollouts),
         "carrier_colours": [(label, CARRIER_COLOURS[Carrier(value)]) for value, label in Carrier.choices],
         "map_config": _map_config(features_url, filters.province or None),
         "map_text": _map_text(),

@@ -38,11 +38,12 @@ from cluster6.core.importing import (
     read_text,
     require_columns,
 )
-from cluster6.registry.importers.base import Batch, Importer, assign
+from cluster6.registry.importers.base import Batch, Importer
 from cluster6.registry.models import Province
 
 from ..constants import Carrier, Certainty, SupplyMode
 from ..models import CarrierRollout, NetworkPoint
+from .grid import CERTAINTIES, PROVINCE_ALIASES
 
 ROLLOUT_REQUIRED = ("rollout_id", "carrier", "name", "year")
 POINT_REQUIRED = ("rollout_id", "lon", "lat")
@@ -59,12 +60,6 @@ CARRIERS = {
     "green_gas": Carrier.GREEN_GAS,
     "groengas": Carrier.GREEN_GAS,
     "heat": Carrier.HEAT,
-}
-CERTAINTIES = {
-    **{c.value: Certainty(c.value) for c in Certainty},
-    "firm": Certainty.FIRM,
-    "planned": Certainty.PLANNED,
-    "uncertain": Certainty.UNCERTAIN,
 }
 MODES = {
     **{m.value: SupplyMode(m.value) for m in SupplyMode},
@@ -155,9 +150,11 @@ class CarrierImporter(Importer[CarrierPlan]):
 
     def validate(self, files: Sequence[InputFile]) -> CarrierPlan:
         plan = CarrierPlan()
+        # Province ids by lower-case name and by CBS code.
         self._provinces = {
-            **{name.lower(): pk for name, pk in Province.objects.values_list("name", "id")},
-            **{code.lower(): pk for code, pk in Province.objects.values_list("code", "id")},
+            key.lower(): pk
+            for name, code, pk in Province.objects.values_list("name", "code", "id")
+            for key in (name, code)
         }
         for source in files:
             sheet = self.sheet(files, source)
@@ -205,9 +202,8 @@ class CarrierImporter(Importer[CarrierPlan]):
         name = reader.text(column, max_length=100)
         if not name:
             return None
-        pk = self._provinces.get(name.lower()) or self._provinces.get(
-            {"friesland": "fryslân"}.get(name.lower(), "")
-        )
+        key = name.lower()
+        pk = self._provinces.get(key) or self._provinces.get(PROVINCE_ALIASES.get(key, ""))
         if pk is None:
             reader.fail(
                 column,
@@ -244,9 +240,9 @@ class CarrierImporter(Importer[CarrierPlan]):
                 plan.rollouts.append(RolloutRow(row.line, sheet, code, values))
         check_unique_keys(
             (
-                (v.get("rollout_id", "").strip(), row.line)
-                for row in table.rows
-                if (v := row.values).get("rollout_id")
+                (r.values.get("rollout_id", "").strip(), r.line)
+                for r in table.rows
+                if r.values.get("rollout_id")
             ),
             self.report,
             field_name="rollout_id",
@@ -368,28 +364,18 @@ class CarrierImporter(Importer[CarrierPlan]):
             if not r.ok or year_max is None:
                 continue
             notes = r.text("notes")
-            plan.rollouts.append(
-                RolloutRow(
-                    row.line,
-                    sheet,
-                    code,
-                    {
-                        "carrier": Carrier.HYDROGEN,
-                        "name": name,
-                        "year": year_max,
-                        "certainty": hydrogen_certainty(year_min, year_max, notes),
-                        "province_id": None,
-                        "mode": SupplyMode.NETWORK,
-                        "open_access": True,
-                        "year_text": r.text("planned_availability_text", max_length=200),
-                        "description": "; ".join(x for x in (r.text("route_description"), notes) if x),
-                        "source": r.text("plan_version", max_length=250),
-                        "source_url": r.text("source_url"),
-                        "source_date": _source_date(r),
-                        "is_synthetic": False,
-                    },
-                )
+            values = _compiled_values(
+                r,
+                carrier=Carrier.HYDROGEN,
+                name=name,
+                year=year_max,
+                certainty=hydrogen_certainty(year_min, year_max, notes),
+                open_access=True,
+                year_text=r.text("planned_availability_text", max_length=200),
+                description="; ".join(x for x in (r.text("route_description"), notes) if x),
+                source=r.text("plan_version", max_length=250),
             )
+            plan.rollouts.append(RolloutRow(row.line, sheet, code, values))
             self._hub_points(plan, row.line, sheet, code, served)
 
     def _validate_co2(self, table: CsvTable, sheet: str | None, plan: CarrierPlan) -> None:
@@ -416,24 +402,17 @@ class CarrierImporter(Importer[CarrierPlan]):
                 )
             if not r.ok or year is None:
                 continue
-            certainty = co2_certainty(status, planning)
-            values = {
-                "carrier": Carrier.CO2,
-                "name": name,
-                "year": year,
-                "certainty": certainty,
-                "province_id": None,
-                "mode": SupplyMode.NETWORK,
-                "open_access": "uitverkocht" not in status.lower(),
-                "year_text": planning,
-                "description": "; ".join(
-                    x for x in (r.text("route_or_storage"), status, r.text("notes")) if x
-                ),
-                "source": r.text("partners", max_length=250),
-                "source_url": r.text("source_url"),
-                "source_date": _source_date(r),
-                "is_synthetic": False,
-            }
+            values = _compiled_values(
+                r,
+                carrier=Carrier.CO2,
+                name=name,
+                year=year,
+                certainty=co2_certainty(status, planning),
+                open_access="uitverkocht" not in status.lower(),
+                year_text=planning,
+                description="; ".join(x for x in (r.text("route_or_storage"), status, r.text("notes")) if x),
+                source=r.text("partners", max_length=250),
+            )
             plan.rollouts.append(RolloutRow(row.line, sheet, code, values))
             self._hub_points(plan, row.line, sheet, code, served)
             if "open access" in kind and "opslag" in kind:
@@ -500,38 +479,34 @@ class CarrierImporter(Importer[CarrierPlan]):
         if not plan.replace_points:
             return
         rollouts = dict(CarrierRollout.objects.filter(code__in=plan.replace_points).values_list("code", "id"))
+        codes = {pk: code for code, pk in rollouts.items()}
         point_counts = self.report.entity("network_points", _("netwerkpunten"))
+        points: Batch[NetworkPoint] = Batch(NetworkPoint, point_counts)
         current = {
-            (code, p.code): p
-            for code, p in (
-                (p.rollout.code, p)
-                for p in NetworkPoint.objects.filter(rollout_id__in=rollouts.values()).select_related(
-                    "rollout"
-                )
-            )
+            (codes[p.rollout_id], p.code): p for p in NetworkPoint.objects.filter(rollout_id__in=codes)
         }
-        wanted: set[tuple[str, str]] = set()
-        new: list[NetworkPoint] = []
-        changed: list[NetworkPoint] = []
         for p in plan.points:
-            key = (p.rollout, p.code)
-            wanted.add(key)
-            obj = current.get(key)
-            if obj is None:
-                new.append(NetworkPoint(rollout_id=rollouts[p.rollout], code=p.code, **p.values))
-                point_counts.created += 1
-            elif assign(obj, p.values):
-                changed.append(obj)
-                point_counts.updated += 1
-            else:
-                point_counts.unchanged += 1
-        gone = [obj.pk for key, obj in current.items() if key not in wanted]
-        NetworkPoint.objects.bulk_create(new)
-        NetworkPoint.objects.bulk_update(changed, ["lon", "lat", "name"])
+            points.upsert(
+                current.pop((p.rollout, p.code), None), p.values, rollout_id=rollouts[p.rollout], code=p.code
+            )
+        points.flush()
+        gone = [obj.pk for obj in current.values()]
         point_counts.deleted += NetworkPoint.objects.filter(pk__in=gone).delete()[0]
 
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def _compiled_values(r: FieldReader, **values: Any) -> dict[str, Any]:
+    """A rollout from a compiled table: national, by network, with the row's source address and date."""
+    return {
+        **values,
+        "province_id": None,
+        "mode": SupplyMode.NETWORK,
+        "source_url": r.text("source_url"),
+        "source_date": _source_date(r),
+        "is_synthetic": False,
+    }
 
 
 def _source_date(r: FieldReader) -> dt.date | None:

@@ -1,56 +1,20 @@
 /* Cluster 6: the map of the carrier rollouts (hydrogen, CO2, green gas, heat). Leaflet with GeoJSON layers
- * only (no basemap tiles, no external requests): the provinces as background and the network points of the
- * rollouts, coloured by carrier. The configuration comes from json_script elements on the page
+ * only (no basemap tiles, no external requests), with the helpers of core/js/maps.js: the provinces as
+ * background and the network points of the rollouts, coloured by carrier. The configuration comes from json_script elements on the page
  * (rollout-map-config, rollout-map-text), the points from the app's own GeoJSON endpoint. */
 (function () {
   "use strict";
 
-  var NL_BOUNDS = [[50.72, 3.3], [53.58, 7.25]];
-  var PROVINCE_STYLE = { color: "#8a98a8", weight: 1, fillColor: "#fbfbf8", fillOpacity: 1 };
-  var HIGHLIGHT_STYLE = { color: "#154273", weight: 1.5, fillColor: "#eef4fa", fillOpacity: 1 };
-
-  function readJSON(id) {
-    var el = document.getElementById(id);
-    return el ? JSON.parse(el.textContent) : null;
-  }
-
-  function esc(text) {
-    var div = document.createElement("div");
-    div.textContent = text === null || text === undefined ? "" : String(text);
-    return div.innerHTML;
-  }
-
-  function getJSON(url) {
-    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(
-      function (response) {
-        if (!response.ok) throw new Error(response.status + " " + url);
-        return response.json();
-      }
-    );
-  }
+  var M = window.Cluster6Maps; // core/js/maps.js, loaded before this file
+  var esc = M && M.esc;
 
   function init(el) {
-    var cfg = readJSON("rollout-map-config");
-    var text = readJSON("rollout-map-text") || {};
+    var cfg = M.readJSON("rollout-map-config");
+    var text = M.readJSON("rollout-map-text") || {};
     if (!cfg) return;
     var status = document.getElementById("rollout-map-status");
-    var map = L.map(el, { zoomSnap: 0.25, minZoom: 6, maxZoom: 14, attributionControl: true });
-    map.attributionControl.setPrefix(false);
-    map.attributionControl.addAttribution("CBS/PDOK · Hynetwork, RVO e.a.");
-    map.createPane("provinces").style.zIndex = 350;
-    map.fitBounds(NL_BOUNDS, { animate: false });
-
-    getJSON(cfg.provincesUrl)
-      .then(function (data) {
-        L.geoJSON(data, {
-          pane: "provinces",
-          interactive: false,
-          style: function (feature) {
-            return cfg.provinceCode && feature.properties.code === cfg.provinceCode ? HIGHLIGHT_STYLE : PROVINCE_STYLE;
-          },
-        }).addTo(map);
-      })
-      .catch(function () {});
+    var map = M.newMap(el, { maxZoom: 14, attribution: "CBS/PDOK · Hynetwork, RVO e.a." });
+    M.provinceLayer(map, cfg.provincesUrl, cfg.provinceCode).catch(function () {});
 
     function popup(p) {
       var url = cfg.detailUrl.replace(/0\/$/, p.rollout_id + "/");
@@ -66,7 +30,7 @@
       );
     }
 
-    getJSON(cfg.featuresUrl)
+    M.getJSON(cfg.featuresUrl)
       .then(function (data) {
         var layer = L.geoJSON(data, {
           pointToLayer: function (feature, latlng) {
@@ -103,7 +67,7 @@
   }
 
   function start() {
-    if (typeof L === "undefined") return;
+    if (typeof L === "undefined" || !M) return;
     document.querySelectorAll("[data-rollout-map]").forEach(function (el) {
       if (el.dataset.initialised) return;
       el.dataset.initialised = "true";

@@ -1,6 +1,7 @@
 /* Cluster 6 maps: Leaflet with GeoJSON layers only (no basemap tiles, no external requests).
  * Each map element names its kind in data-map ("location", "overview", "area"); its data comes from
- * a json_script element on the page and from the app's own GeoJSON endpoints. */
+ * a json_script element on the page and from the app's own GeoJSON endpoints. The helpers are shared
+ * with the other map scripts (analysis, rollouts) as window.Cluster6Maps: load this file before them. */
 (function () {
   "use strict";
 
@@ -37,10 +38,11 @@
     );
   }
 
-  function newMap(el) {
-    var map = L.map(el, { zoomSnap: 0.25, minZoom: 6, maxZoom: 16, attributionControl: true });
+  function newMap(el, options) {
+    var opts = options || {};
+    var map = L.map(el, { zoomSnap: 0.25, minZoom: 6, maxZoom: opts.maxZoom || 16, attributionControl: true });
     map.attributionControl.setPrefix(false);
-    map.attributionControl.addAttribution("CBS/PDOK · Netbeheer Nederland");
+    map.attributionControl.addAttribution(opts.attribution || "CBS/PDOK · Netbeheer Nederland");
     map.createPane("provinces").style.zIndex = 350;
     map.createPane("areas").style.zIndex = 360;
     map.createPane("zones").style.zIndex = 370;
@@ -322,6 +324,16 @@
       });
     }
   }
+
+  window.Cluster6Maps = {
+    readJSON: readJSON,
+    lang: lang,
+    fmt: fmt,
+    esc: esc,
+    getJSON: getJSON,
+    newMap: newMap,
+    provinceLayer: provinceLayer,
+  };
 
   function init() {
     if (typeof L === "undefined") return;
