@@ -17,8 +17,10 @@ from typing import Any
 
 from cluster6 import engine as eng
 from cluster6.engine import io as engine_io
-from cluster6.infra.constants import Carrier, Certainty, CongestionColour, OperatorType, SupplyMode
+from cluster6.engine.grid import congestion_end_project_id
+from cluster6.infra.constants import Carrier, Certainty, OperatorType, SupplyMode
 from cluster6.infra.models import CarrierRollout, GridProject, GridServiceArea, NetworkPoint
+from cluster6.infra.timeline import congested, derived_capacity_now_mw, own_level
 from cluster6.plans.constants import GridNeed, PlanStatus, SubmissionStatus, VoltageLevel
 from cluster6.plans.models import PlanVersion, Submission, SurveyRound
 from cluster6.registry.constants import CLUSTER6
@@ -42,11 +44,11 @@ CARRIER_BACK = {v.value: k for k, v in CARRIER.items()}
 TENNET_VOLTAGES = frozenset({VoltageLevel.HV, VoltageLevel.EHV})
 #: Prefix of the TenneT level made for a regional area that has TenneT data of its own but no TenneT area.
 VIRTUAL_TENNET = "tennet:"
+#: The engine's project id of an area's end of congestion is this prefix and the area id.
+CONGESTION_END_PREFIX = congestion_end_project_id("")
 #: Separator in project codes: "<area code>|<project name>"; TenneT projects group as "TenneT|<name>".
 SEP = "|"
 TENNET_GROUP = "TenneT"
-#: A congestion status from which an area has no capacity free now (investigation or shortage).
-CONGESTED = CongestionColour.INVESTIGATION
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,7 @@ class ProjectInfo:
 
 @dataclass(slots=True)
 class EngineInput:
+    params: eng.Parameters
     plans: tuple[eng.Plan, ...]
     infra: eng.Infrastructure
     refs: dict[str, PlanRef]
@@ -119,48 +122,25 @@ def current_versions(*, round_id: int | None = None, cluster6_only: bool = True)
 # ------------------------------------------------------------------------------------ grid timeline
 
 
-def _congested(*statuses: int | None) -> bool:
-    return any(s is not None and s >= CONGESTED for s in statuses)
-
-
-def capacity_now_mw(
-    area: GridServiceArea, own_end: int | None, statuses: Sequence[int | None]
-) -> float | None:
-    """The capacity free now for the waiting list: the stored value when given; otherwise 0 in a congested
-    area (a status of investigation or shortage, or an expected end year of congestion), else the existing
-    minus the required capacity. None: unknown and not congested (no constraint)."""
-    if area.available_capacity_withdrawal_mw is not None:
-        return float(area.available_capacity_withdrawal_mw)
-    if own_end is not None or _congested(*statuses):
-        return 0.0
-    existing, required = area.existing_capacity_withdrawal_mw, area.required_capacity_withdrawal_mw
-    if existing is not None and required is not None:
-        return max(0.0, float(existing) - float(required))
-    return None
-
-
 def _reinforcements(
     projects: Iterable[GridProject], area_code: str
-) -> tuple[list[eng.Reinforcement], list[str]]:
-    out: list[eng.Reinforcement] = []
-    skipped: list[str] = []
-    for p in projects:
-        if p.completion_year is None:
-            skipped.append(p.name)
-            continue
-        if not p.added_capacity_mw:
-            skipped.append(p.name)
-            continue
-        out.append(
+) -> list[tuple[eng.Reinforcement, GridProject]]:
+    """The projects with a completion year and an added capacity, as the engine's reinforcements (with
+    the project each comes from); the others do not change the timeline."""
+    return [
+        (
             eng.Reinforcement(
                 id=project_id(area_code, p),
                 year=int(p.completion_year),
                 mw=float(p.added_capacity_mw),
                 certainty=CERTAINTY[Certainty(p.certainty)],
                 name=p.name,
-            )
+            ),
+            p,
         )
-    return out, skipped
+        for p in projects
+        if p.completion_year is not None and p.added_capacity_mw
+    ]
 
 
 def project_id(area_code: str, p: GridProject) -> str:
@@ -180,7 +160,6 @@ def project_group(engine_id: str) -> str:
 @dataclass
 class _Grid:
     areas: list[eng.GridArea]
-    queue: list[eng.QueueRequest]
     tennet_parent: dict[str, str]  # regional area code -> engine id of its TenneT level
     projects: dict[str, ProjectInfo]
     snapshot: dict[str, date | None]
@@ -221,7 +200,7 @@ def _grid(base_year: int) -> _Grid:
     def end_info(
         engine_id: str, name: str, area: GridServiceArea, year: int, certainty: str, operator: str
     ) -> None:
-        pid = f"einde-congestie:{engine_id}"
+        pid = congestion_end_project_id(engine_id)
         projects[pid] = ProjectInfo(
             code=pid,
             name=name,
@@ -242,17 +221,12 @@ def _grid(base_year: int) -> _Grid:
         is_tennet = a.operator_type == OperatorType.TENNET
         snapshot[a.code] = a.snapshot_date
         queue_mw[a.code] = (float(a.queue_withdrawal_mw or 0.0), int(a.queue_requests_withdrawal or 0))
-        if is_tennet:
-            end = a.congestion_end_withdrawal_tennet or a.congestion_end_withdrawal_rnb
-            statuses: tuple[int | None, ...] = (a.tennet_status_withdrawal, a.status_withdrawal)
-            certainty = a.tennet_congestion_end_certainty
-            reinf, _skipped = _reinforcements(own, a.code)
-        else:
-            end = a.congestion_end_withdrawal_rnb
-            statuses = (a.status_withdrawal,)
-            certainty = a.congestion_end_certainty
-            reinf, _skipped = _reinforcements((p for p in own if p.operator_type == OperatorType.RNB), a.code)
-        now = capacity_now_mw(a, end, statuses)
+        # a TenneT area's projects are its own; a regional area's TenneT projects belong to a TenneT level
+        end, _statuses, certainty = own_level(a)
+        reinf = _reinforcements(
+            own if is_tennet else (p for p in own if p.operator_type == OperatorType.RNB), a.code
+        )
+        now = derived_capacity_now_mw(a)
         if now is None:
             unknown_capacity += 1
             now, end = 0.0, end_unconstrained
@@ -260,12 +234,10 @@ def _grid(base_year: int) -> _Grid:
         if not is_tennet:
             if a.tennet_region is not None and a.tennet_region.code in tennet_codes:
                 parent = a.tennet_region.code
-            elif a.congestion_end_withdrawal_tennet is not None or _congested(a.tennet_status_withdrawal):
+            elif a.congestion_end_withdrawal_tennet is not None or congested((a.tennet_status_withdrawal,)):
                 parent = VIRTUAL_TENNET + a.code
                 t_end = a.congestion_end_withdrawal_tennet
-                t_reinf, _ = _reinforcements(
-                    (p for p in own if p.operator_type == OperatorType.TENNET), a.code
-                )
+                t_reinf = _reinforcements((p for p in own if p.operator_type == OperatorType.TENNET), a.code)
                 out.append(
                     eng.GridArea(
                         id=parent,
@@ -273,13 +245,13 @@ def _grid(base_year: int) -> _Grid:
                         capacity_now_mw=0.0,
                         operator="TenneT",
                         name=f"TenneT boven {a.name}",
-                        reinforcements=tuple(t_reinf),
+                        reinforcements=tuple(r for r, _p in t_reinf),
                         congestion_end_year=t_end,
                         congestion_end_certainty=CERTAINTY[Certainty(a.tennet_congestion_end_certainty)],
                     )
                 )
-                for r in t_reinf:
-                    info(r.id, next(p for p in own if project_id(a.code, p) == r.id), a)
+                for r, p in t_reinf:
+                    info(r.id, p, a)
                 if t_end is not None:
                     end_info(
                         parent,
@@ -299,13 +271,13 @@ def _grid(base_year: int) -> _Grid:
                 operator=first_operator,
                 name=a.name,
                 parent_id=parent,
-                reinforcements=tuple(reinf),
+                reinforcements=tuple(r for r, _p in reinf),
                 congestion_end_year=end,
                 congestion_end_certainty=CERTAINTY[Certainty(certainty)],
             )
         )
-        for r in reinf:
-            info(r.id, next(p for p in own if project_id(a.code, p) == r.id), a)
+        for r, p in reinf:
+            info(r.id, p, a)
         if end is not None and end != end_unconstrained:
             end_info(a.code, f"Einde congestie {a.name}", a, end, certainty, first_operator)
     notes = []
@@ -314,7 +286,7 @@ def _grid(base_year: int) -> _Grid:
             f"{unknown_capacity} voedingsgebied(en) zonder congestie en zonder capaciteitsgegevens: "
             "onbeperkt."
         )
-    return _Grid(out, [], parents, projects, snapshot, queue_mw, notes)
+    return _Grid(out, parents, projects, snapshot, queue_mw, notes)
 
 
 # ---------------------------------------------------------------------------------------- carriers
@@ -468,6 +440,7 @@ def load_inputs(
     what = f"ronde {survey_round.name}" if survey_round else "laatst ingediende versies"
     basis = f"{len(plans)} plannen ({what}{', cluster 6' if cluster6_only else ''})"
     return EngineInput(
+        params=params,
         plans=tuple(plans),
         infra=infra,
         refs=refs,
@@ -589,7 +562,6 @@ class Computation:
     scenario_snapshot: dict[str, Any] | None
     basis: str
     notes: list[str]
-    total: dict[str, Any]
     aggregates: dict[str, Any]
     comparison: dict[str, Any] | None
     unlock_ranking: list[dict[str, Any]]
@@ -598,14 +570,17 @@ class Computation:
     duration_ms: int
 
 
-def input_digest(
-    params_data: Mapping[str, Any], scenario: Scenario | None, survey_round: SurveyRound | None = None
-) -> tuple[EngineInput, eng.Parameters, eng.Scenario | None, str]:
-    params = engine_io.params_from_dict(dict(params_data))
-    inputs = load_inputs(params=params, survey_round=survey_round)
-    engine_scenario = scenario_to_engine(scenario, inputs) if scenario is not None else None
-    digest = engine_io.input_hash(inputs.plans, inputs.infra, params, engine_scenario, eng.ENGINE_VERSION)
-    return inputs, params, engine_scenario, digest
+def prepare(params_data: Mapping[str, Any], survey_round: SurveyRound | None = None) -> EngineInput:
+    """The engine's input from the database, read once for a baseline and any scenario on it."""
+    return load_inputs(params=engine_io.params_from_dict(dict(params_data)), survey_round=survey_round)
+
+
+def scenario_for(inputs: EngineInput, scenario: Scenario | None) -> eng.Scenario | None:
+    return scenario_to_engine(scenario, inputs) if scenario is not None else None
+
+
+def digest(inputs: EngineInput, scenario: eng.Scenario | None) -> str:
+    return engine_io.input_hash(inputs.plans, inputs.infra, inputs.params, scenario, eng.ENGINE_VERSION)
 
 
 def _result_fields(outcome: eng.PlanOutcome, plan: eng.Plan, ref: PlanRef) -> dict[str, Any]:
@@ -643,16 +618,14 @@ def _result_fields(outcome: eng.PlanOutcome, plan: eng.Plan, ref: PlanRef) -> di
     }
 
 
-def compute(
-    inputs: EngineInput, params: eng.Parameters, scenario: eng.Scenario | None, digest: str
-) -> Computation:
+def compute(inputs: EngineInput, scenario: eng.Scenario | None, input_hash: str) -> Computation:
     """Run the engine: the analysis (with the scenario, compared with the baseline), the unlock ranking
     per project and the candidate MIEK areas."""
     started = time.perf_counter()
     try:
-        engine = eng.Engine(inputs.plans, inputs.infra, params)
+        engine = eng.Engine(inputs.plans, inputs.infra, inputs.params)
         result = engine.analyse(scenario)
-        comparison = engine.compare(scenario) if scenario is not None else None
+        comparison = engine.compare(scenario, result=result) if scenario is not None else None
         ranking = engine.unlock_ranking(result=result)
         miek = engine.miek_candidates(result=result)
     except eng.EngineInputError as exc:
@@ -663,13 +636,12 @@ def compute(
     miek_rows: list[dict[str, Any]] = engine_io.to_jsonable(miek)
     _count_companies(inputs, aggregates, miek_rows)
     return Computation(
-        input_hash=digest,
+        input_hash=input_hash,
         engine_version=eng.ENGINE_VERSION,
-        parameters=engine_io.params_to_dict(params),
+        parameters=engine_io.params_to_dict(inputs.params),
         scenario_snapshot=engine_io.scenario_to_dict(scenario) if scenario is not None else None,
         basis=inputs.basis,
         notes=list(inputs.notes),
-        total=aggregates["total"],
         aggregates=aggregates,
         comparison=engine_io.to_jsonable(comparison) if comparison is not None else None,
         unlock_ranking=group_unlock(ranking, inputs),
@@ -703,16 +675,12 @@ def _count_companies(inputs: EngineInput, aggregates: dict[str, Any], miek: list
         m["n_companies"] = len(per_area.get(m["area_id"], set()))
 
 
-def export_inputs(params_data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any], int, int, int]:
-    """The database's inputs as the engine's files: plans, infrastructure (and counts)."""
-    inputs, _params, _s, _d = input_digest(params_data, None)
-    return (
-        engine_io.plans_to_dict(inputs.plans),
-        engine_io.infra_to_dict(inputs.infra),
-        len(inputs.plans),
-        len(inputs.infra.areas),
-        len(inputs.infra.rollouts),
-    )
+def export_inputs(params_data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The database's inputs as the engine's files: plans and infrastructure."""
+    inputs = prepare(params_data)
+    return engine_io.plans_to_dict(inputs.plans), engine_io.infra_to_dict(inputs.infra)
 
 
 ENGINE_VERSION = eng.ENGINE_VERSION
+#: The engine's scenario type, for the services (which do not import the engine themselves).
+EngineScenario = eng.Scenario

@@ -18,6 +18,7 @@ from cluster6.plans.constants import Route
 from cluster6.plans.forms import DutchNumberField
 from cluster6.registry.constants import Sector
 
+from .adapters import CONGESTION_END_PREFIX, VIRTUAL_TENNET
 from .constants import DIMENSIONS, Bottleneck, Feasibility, ProjectKind
 from .models import AnalysisRun, Scenario
 from .selectors import ResultFilters
@@ -41,10 +42,20 @@ EARLIER, LATER = "eerder", "later"
 DIRECTION_CHOICES = [(EARLIER, gettext_lazy("eerder")), (LATER, gettext_lazy("later"))]
 
 #: Prefix of the unlock-ranking code of an end of congestion (the engine's project id).
-CONGESTION_END_PREFIX = "einde-congestie:"
-#: Prefix of a TenneT level made for a regional area (an area code of the engine).
-TENNET_PREFIX = "tennet:"
 MAX_SHIFT = 50
+
+
+class PercentField(DutchNumberField):
+    """A percentage from 0 to 100 in Dutch notation."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(minimum=0, **kwargs)
+
+    def clean(self, value: Any) -> float | None:
+        number = super().clean(value)
+        if number is not None and number > 100:
+            raise forms.ValidationError(_("Vul een percentage van 0 tot en met 100 in."))
+        return number
 
 
 def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
@@ -66,9 +77,8 @@ class ParameterForm(forms.Form):
         help_text=gettext_lazy("Het eerste jaar van de tijdlijn (‘nu’)."),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    flexible_share = DutchNumberField(
+    flexible_share = PercentField(
         label=gettext_lazy("Niet-vast deel bij een flexibel contract (%)"),
-        minimum=0,
         help_text=gettext_lazy("Het deel van de aanvraag dat niet in de wachtrij hoeft (0–100)."),
     )
     distance_hydrogen = DutchNumberField(label=gettext_lazy("Maximale afstand waterstof (km)"), minimum=0)
@@ -102,12 +112,6 @@ class ParameterForm(forms.Form):
                 "miek_threshold_mw": p.get("miek_threshold_mw"),
             }
         )
-
-    def clean_flexible_share(self) -> float | None:
-        value = self.cleaned_data.get("flexible_share")
-        if value is not None and value > 100:
-            raise forms.ValidationError(_("Vul een percentage van 0 tot en met 100 in."))
-        return value
 
     def params(self) -> dict[str, Any]:
         """The parameters for `analysis_run` (the engine's format); empty fields keep the defaults."""
@@ -205,21 +209,14 @@ class ScenarioForm(forms.Form):
     description = forms.CharField(
         label=gettext_lazy("Omschrijving"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    flexible_share = DutchNumberField(
+    flexible_share = PercentField(
         label=gettext_lazy("Niet-vast deel bij een flexibel contract (%)"),
         required=False,
-        minimum=0,
         help_text=gettext_lazy("Leeg: de parameter van de analyse (standaard 30%)."),
     )
     all_plans_flexible = forms.BooleanField(
         label=gettext_lazy("Alle plannen accepteren een flexibel contract"), required=False
     )
-
-    def clean_flexible_share(self) -> float | None:
-        value = self.cleaned_data.get("flexible_share")
-        if value is not None and value > 100:
-            raise forms.ValidationError(_("Vul een percentage van 0 tot en met 100 in."))
-        return value
 
 
 class _RowForm(forms.Form):
@@ -321,8 +318,7 @@ class ScenarioOptions:
     rollouts, the areas with an end of congestion, and the grid areas (code, name)."""
 
     def __init__(self, ranking: Sequence[Mapping[str, Any]], areas: Sequence[tuple[str, str]]) -> None:
-        self.ranking = list(ranking)
-        self.projects = {str(e["code"]): dict(e) for e in self.ranking}
+        self.projects = {str(e["code"]): dict(e) for e in ranking}
         self.areas = list(areas)
         self.area_codes = {code for code, _name in self.areas}
         self.congestion_areas = {
@@ -363,7 +359,7 @@ class ScenarioOptions:
         return str(e["kind"]) if e else ProjectKind.GRID_REINFORCEMENT
 
     def is_area(self, code: str) -> bool:
-        return code in self.area_codes or code.removeprefix(TENNET_PREFIX) in self.area_codes
+        return code in self.area_codes or code.removeprefix(VIRTUAL_TENNET) in self.area_codes
 
 
 def _lower_first(text: str) -> str:
@@ -423,7 +419,10 @@ class ScenarioEditor:
         elif prefill:
             code = str(prefill.get("project") or "")
             if code in options.projects:
-                years = int(prefill.get("years") or 2)
+                try:
+                    years = int(prefill.get("years") or 2)
+                except ValueError:  # ?jaren= is not a whole number
+                    years = 2
                 projects = [{"project": code, "direction": EARLIER, "years": years}]
                 e = options.projects[code]
                 initial_main["name"] = _("%(name)s %(n)s jaar eerder") % {"name": e["name"], "n": years}
@@ -455,8 +454,12 @@ class ScenarioEditor:
 
     @property
     def formsets(self) -> list[tuple[str, str, forms.BaseFormSet[Any]]]:
-        sets = {"projects": self.projects, "congestion": self.congestion, "rollouts": self.rollouts}
-        sets["extra"] = self.extra
+        sets = {
+            "projects": self.projects,
+            "congestion": self.congestion,
+            "rollouts": self.rollouts,
+            "extra": self.extra,
+        }
         return [(key, str(label), sets[key]) for key, label in self.SECTIONS]
 
     # -- validation

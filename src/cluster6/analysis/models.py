@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -131,12 +132,12 @@ class AnalysisRun(AppendOnlyModel):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M} ({self.input_hash[:8]})"
 
-    @property
+    @cached_property
     def shown_aggregates(self) -> dict[str, Any]:
         """The aggregates with disclosure control applied (what pages, exports and the API show)."""
         return disclosed_aggregates(self.aggregates)
 
-    @property
+    @cached_property
     def shown_miek_candidates(self) -> list[dict[str, Any]]:
         return disclosed_miek(self.miek_candidates)
 

@@ -29,6 +29,7 @@ from cluster6.infra.models import GridServiceArea
 from cluster6.infra.selectors import area_geometry
 from cluster6.plans.sharing import log_plan_reads
 
+from .adapters import VIRTUAL_TENNET
 from .constants import DIMENSIONS, FEASIBILITY_COLOURS, Feasibility, RunKind
 from .models import AnalysisRun, PlanResult, Scenario
 
@@ -75,6 +76,7 @@ class ResultFilters:
     route: str = ""
     bottleneck: str = ""
     grid_area: str = ""  # area code
+    province_code: str = ""  # CBS code of the location's province, e.g. PV25 (the API)
     q: str = ""
 
 
@@ -85,11 +87,12 @@ def plan_result_list(
     qs = visible_to(
         actor,
         PlanResult.objects.filter(run_id=run_id).select_related(
+            "run",
             "plan__location__province",
             "plan_version__submission__round",
             "plan_version__plan__location",
             "organisation",
-            "location",
+            "location__province",
         ),
     )
     f = filters or ResultFilters()
@@ -97,6 +100,8 @@ def plan_result_list(
         qs = qs.filter(feasibility=f.feasibility)
     if f.province:
         qs = qs.filter(location__province__name=f.province)
+    if f.province_code:
+        qs = qs.filter(location__province__code=f.province_code)
     if f.sector:
         qs = qs.filter(location__sector=f.sector)
     if f.route:
@@ -212,10 +217,10 @@ def class_changes(*, actor: Actor, run: AnalysisRun) -> tuple[list[dict[str, Any
 # -------------------------------------------------------------------------------------------- maps
 
 
-def result_location_features(*, actor: Actor, run: AnalysisRun) -> dict[str, Any]:
-    """The locations of the plan results the actor may see, each with the worst class of its plans."""
+def result_location_features(results: Iterable[PlanResult]) -> dict[str, Any]:
+    """The locations of `results` (from `plan_result_list`), each with the worst class of its plans."""
     by_location: dict[int, list[PlanResult]] = defaultdict(list)
-    for r in plan_result_list(actor=actor, run=run):
+    for r in results:
         by_location[r.location_id].append(r)
     features = []
     for results in by_location.values():
@@ -252,7 +257,7 @@ def result_area_features(*, actor: Actor, run: AnalysisRun) -> dict[str, Any]:
         .exclude(grid_area_code="")
         .values_list("grid_area_code", "feasibility")
     ):
-        counts[code.removeprefix("tennet:")][cls] += 1
+        counts[code.removeprefix(VIRTUAL_TENNET)][cls] += 1
     features = []
     for area in visible_to(actor, GridServiceArea.objects.filter(code__in=list(counts))):
         geometry, is_bbox = area_geometry(area)
@@ -290,7 +295,12 @@ def scenario_get(*, actor: Actor, scenario_id: object, action: Action | str = Ac
 
 
 def scenario_runs(*, actor: Actor, scenario: Scenario) -> models.QuerySet[AnalysisRun]:
-    return run_list(actor=actor, kind=RunKind.SCENARIO).filter(scenario=scenario)
+    """A scenario's runs, newest first, with their comparison (without the large per-run figures)."""
+    return (
+        run_list(actor=actor, kind=RunKind.SCENARIO)
+        .filter(scenario=scenario)
+        .defer("aggregates", "unlock_ranking", "miek_candidates", "notes")
+    )
 
 
 # ----------------------------------------------------------------------------------------- documents
@@ -374,25 +384,6 @@ def result_dict(r: PlanResult) -> dict[str, Any]:
     }
 
 
-# ------------------------------------------------------------------------------------------ the API
-
-
-def plan_result_rows(
-    *,
-    actor: Actor,
-    run: AnalysisRun | int,
-    filters: ResultFilters | None = None,
-    province_code: str = "",
-) -> models.QuerySet[PlanResult]:
-    """`plan_result_list` for the API and the exports: also by CBS province code (`PV25`) of the
-    location, and with the location's province loaded, so that a page or an export of any size takes
-    the same number of queries."""
-    qs = plan_result_list(actor=actor, run=run, filters=filters).select_related("location__province")
-    if province_code:
-        qs = qs.filter(location__province__code=province_code)
-    return qs
-
-
 # ------------------------------------------------------------------------------------------ web pages
 
 
@@ -440,10 +431,3 @@ def run_for_results(*, actor: Actor, run_id: object) -> AnalysisRun:
     if run is None or not actor.is_authenticated:
         raise Http404
     return run
-
-
-def plan_results_for_export(
-    *, actor: Actor, run: AnalysisRun | int, filters: ResultFilters | None = None
-) -> list[PlanResult]:
-    """`plan_result_list` with what the export tables read (the location's province) loaded up front."""
-    return list(plan_result_list(actor=actor, run=run, filters=filters).select_related("location__province"))

@@ -56,31 +56,45 @@ def analysis_run(
 ) -> AnalysisRun:
     """Run the engine on the current plans and timeline (with `scenario`: compared with the baseline of
     the same parameters, which is run too) and store the run with a result per plan. With `reuse`, a
-    stored run with the same engine version and input hash is returned instead."""
-    params_data = parameters_from(params)
+    stored run with the same engine version and input hash is returned instead. The database is read
+    once, for the scenario and its baseline alike."""
+    inputs = adapters.prepare(parameters_from(params), survey_round)
+    if scenario is None:
+        return _run(actor=actor, inputs=inputs, reuse=reuse)
+    engine_scenario = adapters.scenario_for(inputs, scenario)
+    if reuse and (existing := _stored(adapters.digest(inputs, engine_scenario))) is not None:
+        return existing
+    baseline = _run(actor=actor, inputs=inputs, reuse=True)
+    return _run(
+        actor=actor, inputs=inputs, scenario=scenario, engine_scenario=engine_scenario, baseline=baseline
+    )
+
+
+def _stored(input_hash: str) -> AnalysisRun | None:
+    return (
+        AnalysisRun.objects.filter(input_hash=input_hash, engine_version=adapters.ENGINE_VERSION)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def _run(
+    *,
+    actor: User | None,
+    inputs: adapters.EngineInput,
+    reuse: bool = False,
+    scenario: Scenario | None = None,
+    engine_scenario: adapters.EngineScenario | None = None,
+    baseline: AnalysisRun | None = None,
+) -> AnalysisRun:
+    input_hash = adapters.digest(inputs, engine_scenario)
+    if reuse and (existing := _stored(input_hash)) is not None:
+        return existing
     try:
-        inputs, engine_params, engine_scenario, digest = adapters.input_digest(
-            params_data, scenario, survey_round
-        )
-    except adapters.InputError as exc:
-        raise ValidationError(exc.errors) from exc
-    if reuse:
-        existing = (
-            AnalysisRun.objects.filter(input_hash=digest, engine_version=adapters.ENGINE_VERSION)
-            .order_by("-created_at", "-id")
-            .first()
-        )
-        if existing is not None:
-            return existing
-    baseline_run = None
-    if scenario is not None:
-        baseline_run = analysis_run(
-            actor=actor, params=params_data, scenario=None, survey_round=survey_round, reuse=True
-        )
-    try:
-        c = adapters.compute(inputs, engine_params, engine_scenario, digest)
+        c = adapters.compute(inputs, engine_scenario, input_hash)
     except adapters.InputError as exc:
         raise ValidationError([_("Invoer van de analyse: %(e)s") % {"e": e} for e in exc.errors]) from exc
+    total = c.aggregates["total"]
     run = AnalysisRun.objects.create(
         created_by=actor if actor is not None and actor.pk else None,
         kind=RunKind.SCENARIO if scenario is not None else RunKind.BASELINE,
@@ -89,12 +103,12 @@ def analysis_run(
         parameters=c.parameters,
         scenario=scenario,
         scenario_snapshot=c.scenario_snapshot,
-        baseline=baseline_run,
+        baseline=baseline,
         basis=c.basis,
-        n_plans=c.total["n_plans"],
-        n_dependent=c.total["n_dependent"],
-        headline_share=c.total["headline_share"],
-        co2_by_deadline_t=c.total["co2_by_deadline_t"],
+        n_plans=total["n_plans"],
+        n_dependent=total["n_dependent"],
+        headline_share=total["headline_share"],
+        co2_by_deadline_t=total["co2_by_deadline_t"],
         aggregates=c.aggregates,
         comparison=c.comparison,
         unlock_ranking=c.unlock_ranking[:RANKING_LIMIT],
@@ -111,11 +125,11 @@ def analysis_run(
             "input_hash": c.input_hash,
             "engine_version": c.engine_version,
             "scenario": scenario.pk if scenario else None,
-            "plans": c.total["n_plans"],
-            "headline_share": c.total["headline_share"],
+            "plans": total["n_plans"],
+            "headline_share": total["headline_share"],
         },
     )
-    logger.info("analysis.completed run_id=%s plans=%s ms=%s", run.pk, c.total["n_plans"], c.duration_ms)
+    logger.info("analysis.completed run_id=%s plans=%s ms=%s", run.pk, total["n_plans"], c.duration_ms)
     return run
 
 

@@ -35,9 +35,11 @@ from cluster6.authz.policies import Action, can_view_aggregates, own_company_ids
 from cluster6.infra.constants import Certainty as InfraCertainty
 from cluster6.infra.selectors import grid_area_list
 from cluster6.plans.constants import Route
+from cluster6.plans.sharing import CHANNEL_EXPORT, CHANNEL_WEB
 from cluster6.registry.constants import Sector
 
 from . import export
+from .adapters import CONGESTION_END_PREFIX
 from .constants import DIMENSIONS, FEASIBILITY_COLOURS, Binding, Bottleneck, Feasibility, ProjectKind
 from .forms import (
     CARRIER_LABELS,
@@ -60,7 +62,6 @@ from .selectors import (
     plan_result_latest,
     plan_result_list,
     plan_results_for_company,
-    plan_results_for_export,
     result_area_features,
     result_location_features,
     run_get,
@@ -84,7 +85,6 @@ from .services import (
 PAGE_SIZE = 50
 #: The L-CES figure the headline is compared with (domain.md section 3).
 LCES_SHARE = 0.73
-CHANNEL_WEB, CHANNEL_EXPORT = "web", "export"
 
 #: What each class means, in one sentence (docs/engine.md, rule 11).
 CLASS_HELP = {
@@ -159,9 +159,10 @@ def _chosen_run(request: HttpRequest) -> AnalysisRun | None:
     return run_latest(actor=actor)
 
 
-def _with_run(name: str, run: AnalysisRun, **params: Any) -> str:
+def _with_run(name: str, run: AnalysisRun, *args: Any, **params: Any) -> str:
+    """The URL of `name` (with `args`) for `run`, with the other non-empty `params` in the query."""
     query = {"run": run.pk, **{k: v for k, v in params.items() if v not in (None, "")}}
-    return f"{reverse(name)}?{urlencode(query)}"
+    return f"{reverse(name, args=args)}?{urlencode(query)}"
 
 
 def _group_label(dimension: str, key: str) -> str:
@@ -350,18 +351,18 @@ def _map_text() -> dict[str, str]:
         "dependent": _("afhankelijke plannen"),
         "held": _("kan niet of mag niet"),
         "noPlans": _("geen afhankelijke plannen"),
-        "plans": _("plannen"),
         "open": _("Toon de plannen"),
         "bbox": _("Getoond als omhullend kader: de bron geeft geen gebiedsgrens."),
         "loadError": _("Een kaartlaag kon niet worden geladen."),
     }
 
 
-def _overview_context(request: HttpRequest, run: AnalysisRun, form: ParameterForm | None) -> dict[str, Any]:
-    dimension = DimensionForm(request.GET).dimension()
-    total = run.shown_aggregates["total"]
+def _overview_context(run: AnalysisRun, dimension: str, form: ParameterForm | None) -> dict[str, Any]:
+    groups = _groups_context(run, dimension)
+    total = groups["groups"].total
     bottleneck_labels = dict(Bottleneck.choices)
-    context: dict[str, Any] = {
+    return {
+        **groups,
         "run": run,
         "total": total,
         "lces_share": LCES_SHARE,
@@ -374,13 +375,11 @@ def _overview_context(request: HttpRequest, run: AnalysisRun, form: ParameterFor
         "is_latest": run.pk == latest_baseline_id(),
         "exports": _export_links(run),
     }
-    context.update(_groups_context(run, dimension))
-    return context
 
 
 def _export_links(run: AnalysisRun) -> dict[str, str]:
-    links = {name: f"{reverse('analysis:export_csv', args=[name])}?run={run.pk}" for name in export.TABLES}
-    links["xlsx"] = f"{reverse('analysis:export_xlsx')}?run={run.pk}"
+    links = {name: _with_run("analysis:export_csv", run, name) for name in export.TABLES}
+    links["xlsx"] = _with_run("analysis:export_xlsx", run)
     return links
 
 
@@ -416,14 +415,11 @@ def overview(request: HtmxHttpRequest) -> HttpResponse:
             errors = exc.messages
             run = run_latest(actor=actor)
     if run is None:
-        return render(request, "analysis/overview.html", {"run": None, "errors": errors}, status=200)
+        return render(request, "analysis/overview.html", {"run": None, "errors": errors})
+    dimension = DimensionForm(request.GET).dimension()
     if request.htmx and request.htmx.target == "groups-panel":
-        return render(
-            request,
-            "analysis/overview.html#groups",
-            _groups_context(run, DimensionForm(request.GET).dimension()),
-        )
-    context = _overview_context(request, run, form)
+        return render(request, "analysis/overview.html#groups", _groups_context(run, dimension))
+    context = _overview_context(run, dimension, form)
     context["errors"] = errors
     status = 400 if form is not None and form.errors else 200
     return render(request, "analysis/overview.html", context, status=status)
@@ -438,8 +434,9 @@ def map_locations(request: HttpRequest) -> JsonResponse:
     if run is None:
         raise Http404
     actor = _user(request)
-    log_result_reads(actor=actor, results=plan_result_list(actor=actor, run=run), channel=CHANNEL_WEB)
-    return JsonResponse(result_location_features(actor=actor, run=run))
+    results = list(plan_result_list(actor=actor, run=run))
+    log_result_reads(actor=actor, results=results, channel=CHANNEL_WEB)
+    return JsonResponse(result_location_features(results))
 
 
 @aggregate_data
@@ -474,7 +471,7 @@ def export_csv(request: HttpRequest, table: str) -> HttpResponse:
     results: list[PlanResult] = []
     if table == "plannen":
         filters = ResultFilterForm(request.GET, provinces=_provinces(run)).filters()
-        results = plan_results_for_export(actor=actor, run=run, filters=filters)
+        results = list(plan_result_list(actor=actor, run=run, filters=filters))
         log_result_reads(actor=actor, results=results, channel=CHANNEL_EXPORT)
     response = HttpResponse(
         "\ufeff" + export.to_csv(export.table(run, table, results)), content_type="text/csv; charset=utf-8"
@@ -490,7 +487,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     ranking and the MIEK candidates); the plan results of other companies are logged as read."""
     run = _export_run(request)
     actor = _user(request)
-    results = plan_results_for_export(actor=actor, run=run)
+    results = list(plan_result_list(actor=actor, run=run))
     log_result_reads(actor=actor, results=results, channel=CHANNEL_EXPORT)
     response = HttpResponse(
         export.to_xlsx(run, results),
@@ -501,6 +498,15 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 # --------------------------------------------------------------------------------------- plan results
+
+
+def _page(request: HttpRequest, items: Any) -> dict[str, Any]:
+    """A page of `items` (`?pagina=`) with its elided range, as templates/_pagination.html needs them."""
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    return {
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+    }
 
 
 def _provinces(run: AnalysisRun | None) -> list[str]:
@@ -519,27 +525,16 @@ def result_list(request: HttpRequest) -> HttpResponse:
     form = ResultFilterForm(request.GET, provinces=_provinces(run))
     context: dict[str, Any] = {"run": run, "form": form}
     if run is not None:
-        page = Paginator(plan_result_list(actor=actor, run=run, filters=form.filters()), PAGE_SIZE).get_page(
-            request.GET.get("pagina")
-        )
-        results = list(page.object_list)
+        pages = _page(request, plan_result_list(actor=actor, run=run, filters=form.filters()))
+        results = list(pages["page"].object_list)
         log_result_reads(actor=actor, results=results, channel=CHANNEL_WEB)
-        query = request.GET.copy()
-        query.pop("pagina", None)
-        query["run"] = str(run.pk)
-        context.update(
-            {
-                "page": page,
-                "results": results,
-                "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-                "csv_url": f"{reverse('analysis:export_csv', args=['plannen'])}?{query.urlencode()}",
-                "n_plans": run.n_plans,
-            }
-        )
+        context.update(pages, results=results)
     return render(request, "analysis/result_list.html", context)
 
 
-def _timeline_chart(result: PlanResult, carriers: list[dict[str, Any]]) -> str:
+def _timeline_chart(
+    result: PlanResult, carriers: list[dict[str, Any]], *, horizon: int, deadline: int
+) -> str:
     """The years of one plan on a line: planned, grid connection, each carrier, ready; 2030 marked."""
     import plotly.graph_objects as go
 
@@ -553,8 +548,6 @@ def _timeline_chart(result: PlanResult, carriers: list[dict[str, Any]]) -> str:
     years = [y for _label, a, b in rows for y in (a, b) if y is not None]
     if not years:
         return ""
-    horizon = int(result.run.parameters.get("horizon_year", 2050))
-    deadline = int(result.run.parameters.get("deadline_year", 2030))
     labels = [r[0] for r in rows]
     lo = min([*years, deadline]) - 1
     hi = max([*years, deadline]) + 2
@@ -654,6 +647,9 @@ def result_detail(request: HttpRequest, result_id: int) -> HttpResponse:
     latest = plan_result_latest(actor=actor, plan_id=result.plan_id)
     carriers = _carrier_rows(result)
     requested, firm = result.requested_mw, result.firm_mw
+    horizon = int(result.run.parameters.get("horizon_year", 2050))
+    deadline = int(result.run.parameters.get("deadline_year", 2030))
+    own = own_company_ids(actor)
     context = {
         "result": result,
         "version": result.plan_version,
@@ -669,12 +665,11 @@ def result_detail(request: HttpRequest, result_id: int) -> HttpResponse:
             if result.binding_requirement == "grid"
             else str(CARRIER_LABELS.get(result.binding_requirement, result.binding_requirement)).lower()
         ),
-        "chart": _timeline_chart(result, carriers),
+        "chart": _timeline_chart(result, carriers, horizon=horizon, deadline=deadline),
         "newer": latest if latest is not None and latest.pk != result.pk else None,
-        "horizon": result.run.parameters.get("horizon_year", 2050),
-        "deadline": result.run.parameters.get("deadline_year", 2030),
-        "is_own": result.organisation_id in own_company_ids(actor)
-        or result.plan.location.operator_id in own_company_ids(actor),
+        "horizon": horizon,
+        "deadline": deadline,
+        "is_own": result.organisation_id in own or result.plan.location.operator_id in own,
         "can_view_run": can_view_aggregates(actor),
     }
     return render(request, "analysis/result_detail.html", context)
@@ -697,7 +692,7 @@ def company_page(request: HttpRequest) -> HttpResponse:
     log_result_reads(actor=actor, results=results, channel=CHANNEL_WEB)
     context = {
         "results": results,
-        "has_run": latest_baseline_id() is not None,
+        "has_run": bool(results) or latest_baseline_id() is not None,
         "run": results[0].run if results else None,
     }
     return render(request, "analysis/company.html", context)
@@ -733,8 +728,9 @@ def scenario_list_view(request: HttpRequest) -> HttpResponse:
 def _editor_page(
     request: HttpRequest, editor: ScenarioEditor, scenario: Scenario | None, status: int = 200
 ) -> HttpResponse:
-    context = {"editor": editor, "scenario": scenario, "options": editor.options}
-    return render(request, "analysis/scenario_form.html", context, status=status)
+    return render(
+        request, "analysis/scenario_form.html", {"editor": editor, "scenario": scenario}, status=status
+    )
 
 
 def _save_scenario(request: HttpRequest, scenario: Scenario | None) -> HttpResponse:
@@ -742,10 +738,6 @@ def _save_scenario(request: HttpRequest, scenario: Scenario | None) -> HttpRespo
     options = _scenario_options(actor)
     if request.method != "POST":
         prefill = {"project": request.GET.get("project"), "years": request.GET.get("jaren")}
-        try:
-            int(prefill["years"] or 2)
-        except ValueError:
-            prefill["years"] = None
         return _editor_page(
             request, ScenarioEditor(options=options, scenario=scenario, prefill=prefill), scenario
         )
@@ -833,7 +825,7 @@ def _overrides(scenario: Scenario, ranking: list[dict[str, Any]]) -> list[tuple[
     for code, years in (scenario.reinforcement_shifts or {}).items():
         lines.append((names.get(code, code), shift(years)))
     for code, years in (scenario.congestion_end_shifts or {}).items():
-        label = names.get(f"einde-congestie:{code}", _("Einde congestie %(code)s") % {"code": code})
+        label = names.get(f"{CONGESTION_END_PREFIX}{code}", _("Einde congestie %(code)s") % {"code": code})
         lines.append((label, shift(years)))
     for code, years in (scenario.rollout_shifts or {}).items():
         lines.append((names.get(code, code), shift(years)))
@@ -931,9 +923,7 @@ def unlock_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"run": run, "form": form}
     if run is not None:
         kind, carrier = form.values()
-        page = Paginator(unlock_rows(run, kind=kind, carrier=carrier, limit=None), PAGE_SIZE).get_page(
-            request.GET.get("pagina")
-        )
+        pages = _page(request, unlock_rows(run, kind=kind, carrier=carrier, limit=None))
         certainty = dict(InfraCertainty.choices)
         rows = [
             {
@@ -941,13 +931,12 @@ def unlock_page(request: HttpRequest) -> HttpResponse:
                 "certainty_label": certainty.get(e.get("certainty") or "", e.get("certainty") or ""),
                 "carrier_label": CARRIER_LABELS.get(e.get("carrier") or "", ""),
             }
-            for e in page.object_list
+            for e in pages["page"].object_list
         ]
         context.update(
             {
-                "page": page,
+                **pages,
                 "rows": rows,
-                "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
                 "years_earlier": run.parameters.get("unlock_years_earlier", 2),
                 "miek": run.shown_miek_candidates,
                 "miek_threshold": run.parameters.get("miek_threshold_mw"),

@@ -44,7 +44,7 @@ from cluster6.analysis.selectors import (
     class_changes,
     log_result_reads,
     plan_result_latest,
-    plan_result_rows,
+    plan_result_list,
     run_for_results,
     run_get,
     run_list,
@@ -153,7 +153,7 @@ def _run_answer(request: Request, run: AnalysisRun, *, created: bool = False) ->
     """A run in full. The class changes of a scenario run are limited to the plans the user may see (with
     the total number); the ones shown are logged as read."""
     user = request.user
-    shown, total = class_changes(actor=user, run=run) if run.comparison else ([], 0)
+    shown, total = class_changes(actor=user, run=run)
     log_result_reads(actor=user, results=[c["result"] for c in shown], channel=CHANNEL_API)
     data = AnalysisRunDetailSerializer(
         run, context={"request": request, "class_changes": (shown, total)}
@@ -297,9 +297,7 @@ class RunViewSet(ReadViewSet):
     def plans(self, request: Request, pk: str) -> Response:
         query = parse_query(PlanResultQuerySerializer, request)
         run = run_for_results(actor=request.user, run_id=pk)
-        qs = plan_result_rows(
-            actor=request.user, run=run, filters=query.filters(), province_code=query.province_code()
-        )
+        qs = plan_result_list(actor=request.user, run=run, filters=query.filters())
         results = list(self.paginate_queryset(qs) or [])
         log_result_reads(actor=request.user, results=results, channel=CHANNEL_API)
         return self.get_paginated_response(PlanResultSerializer(results, many=True).data)
@@ -331,7 +329,7 @@ class RunViewSet(ReadViewSet):
         fmt, name = query["format"], query.get("table", "")
         results = []
         if fmt == "xlsx" or name == "plannen":
-            results = list(plan_result_rows(actor=request.user, run=run))
+            results = list(plan_result_list(actor=request.user, run=run))
             log_result_reads(actor=request.user, results=results, channel=CHANNEL_EXPORT)
         if fmt == "xlsx":
             response = HttpResponse(to_xlsx(run, results), content_type=XLSX)
@@ -390,6 +388,18 @@ SCENARIO_BODY_ERRORS = (
     'naming the row and key (`extra_capacity`: ["scenario.extra_capacity[0].mw: verplicht veld '
     'ontbreekt"]).'
 )
+SCENARIO_EDITORS = "Only its maker and the ministry may change a scenario (others 403)."
+
+
+def _scenario_change(summary: str, description: str) -> Any:
+    """The schema of a PUT or PATCH of a scenario: the same body and answers, with its own description."""
+    return extend_schema(
+        summary=summary,
+        description=f"{description} {SCENARIO_BODY_ERRORS}",
+        parameters=[ID],
+        request=ScenarioSerializer,
+        responses={200: ScenarioDetailSerializer, **DETAIL_ERRORS},
+    )
 
 
 @extend_schema_view(
@@ -412,23 +422,12 @@ SCENARIO_BODY_ERRORS = (
         parameters=[ID],
         responses={200: ScenarioDetailSerializer, **DETAIL_ERRORS},
     ),
-    update=extend_schema(
-        summary="Replace a scenario",
-        description="Editable fields left out take their defaults. Only its maker and the ministry may "
-        f"change a scenario (others 403). Stored runs keep the snapshot they were computed with. "
-        f"{SCENARIO_BODY_ERRORS}",
-        parameters=[ID],
-        request=ScenarioSerializer,
-        responses={200: ScenarioDetailSerializer, **DETAIL_ERRORS},
+    update=_scenario_change(
+        "Replace a scenario",
+        f"Editable fields left out take their defaults. {SCENARIO_EDITORS} Stored runs keep the snapshot "
+        "they were computed with.",
     ),
-    partial_update=extend_schema(
-        summary="Change a scenario",
-        description="Only the fields given change. Only its maker and the ministry may change a scenario "
-        f"(others 403). {SCENARIO_BODY_ERRORS}",
-        parameters=[ID],
-        request=ScenarioSerializer,
-        responses={200: ScenarioDetailSerializer, **DETAIL_ERRORS},
-    ),
+    partial_update=_scenario_change("Change a scenario", f"Only the fields given change. {SCENARIO_EDITORS}"),
     archive=extend_schema(
         summary="Archive a scenario",
         description="Moves it to the archived list; its runs stay. Only its maker and the ministry (others "

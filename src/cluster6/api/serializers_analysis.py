@@ -19,8 +19,8 @@ from cluster6.analysis.adapters import CARRIER_BACK, CERTAINTY_BACK
 from cluster6.analysis.constants import Binding, Bottleneck, Feasibility, ProjectKind, RunKind
 from cluster6.analysis.export import TABLES
 from cluster6.analysis.models import AnalysisRun, PlanResult, Scenario
-from cluster6.analysis.selectors import ResultFilters
-from cluster6.authz.policies import Action, ScenarioPolicy
+from cluster6.analysis.selectors import ResultFilters, scenario_can
+from cluster6.authz.policies import Action
 from cluster6.plans.constants import Route
 from cluster6.plans.models import Plan
 from cluster6.registry.constants import Sector
@@ -113,11 +113,9 @@ class PlanResultQuerySerializer(serializers.Serializer[Any]):
             route=d.get("route", ""),
             bottleneck=d.get("bottleneck", ""),
             grid_area=d.get("grid_area", "").strip(),
+            province_code=str(d.get("province", "")),
             q=d.get("q", "").strip(),
         )
-
-    def province_code(self) -> str:
-        return str(self.validated_data.get("province", ""))
 
 
 class UnlockQuerySerializer(serializers.Serializer[Any]):
@@ -279,7 +277,7 @@ class ScenarioSerializer(serializers.ModelSerializer[Scenario]):
 
     def get_can_edit(self, obj: Scenario) -> bool:
         request = self.context.get("request")
-        return request is not None and ScenarioPolicy().can(request.user, obj, Action.EDIT)
+        return request is not None and scenario_can(actor=request.user, scenario=obj, action=Action.EDIT)
 
 
 class RunRefSerializer(serializers.ModelSerializer[AnalysisRun]):

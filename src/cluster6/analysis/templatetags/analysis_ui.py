@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.db import models
 from django.http import HttpRequest
 from django.utils.formats import number_format
 
-from cluster6.analysis.constants import FEASIBILITY_COLOURS, Bottleneck, Feasibility, ProjectKind
+from cluster6.analysis.constants import FEASIBILITY_COLOURS, Feasibility, ProjectKind
 from cluster6.authz.policies import can_view_aggregates, own_company_ids
 
 register = template.Library()
@@ -46,12 +47,16 @@ def year(value: Any) -> str:
     return str(value)
 
 
-@register.filter
-def feasibility_label(value: Any) -> str:
+def _choice_label(choices: type[models.TextChoices], value: Any) -> str:
     try:
-        return str(Feasibility(value).label)
+        return str(choices(value).label)
     except ValueError:
         return str(value or "")
+
+
+@register.filter
+def feasibility_label(value: Any) -> str:
+    return _choice_label(Feasibility, value)
 
 
 @register.filter
@@ -63,19 +68,8 @@ def feasibility_colour(value: Any) -> str:
 
 
 @register.filter
-def bottleneck_label(value: Any) -> str:
-    try:
-        return str(Bottleneck(value).label)
-    except ValueError:
-        return str(value or "")
-
-
-@register.filter
 def project_kind_label(value: Any) -> str:
-    try:
-        return str(ProjectKind(value).label)
-    except ValueError:
-        return str(value or "")
+    return _choice_label(ProjectKind, value)
 
 
 @register.filter

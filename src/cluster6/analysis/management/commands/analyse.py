@@ -91,15 +91,15 @@ class Command(BaseCommand):
             self._print(summary)
 
     def _export(self, folder: str, params: dict[str, Any]) -> None:
-        plans, infra, n_plans, n_areas, n_rollouts = export_inputs(params)
+        plans, infra = export_inputs(params)
         out = Path(folder)
         out.mkdir(parents=True, exist_ok=True)
         _write(str(out / "plans.json"), plans)
         _write(str(out / "infra.json"), infra)
         _write(str(out / "params.json"), params)
         self.stdout.write(
-            f"{n_plans} plannen, {n_areas} voedingsgebieden, "
-            f"{n_rollouts} uitrolfasen geschreven naar {out}/ "
+            f"{len(plans['plans'])} plannen, {len(infra['areas'])} voedingsgebieden, "
+            f"{len(infra['rollouts'])} uitrolfasen geschreven naar {out}/ "
             "(plans.json, infra.json, params.json)"
         )
 
@@ -122,7 +122,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         engine = eng.Engine(plans, infra, params)
         result = engine.analyse(scenario)
-        comparison = engine.compare(scenario) if scenario is not None else None
+        comparison = engine.compare(scenario, result=result) if scenario is not None else None
         ranking = engine.unlock_ranking(result=result)
         miek = engine.miek_candidates(result=result)
         digest = engine_io.input_hash(plans, infra, params, scenario, eng.ENGINE_VERSION)

@@ -1,10 +1,9 @@
 /* Cluster 6 feasibility pages: the map of the analysis (Leaflet with GeoJSON layers only, no basemap
- * tiles, no external requests) and the rows of the scenario editor. */
+ * tiles, no external requests; the helpers of core/js/maps.js, loaded before this file) and the rows of
+ * the scenario editor. */
 (function () {
   "use strict";
 
-  var NL_BOUNDS = [[50.72, 3.3], [53.58, 7.25]];
-  var PROVINCE_STYLE = { color: "#8a98a8", weight: 1, fillColor: "#fbfbf8", fillOpacity: 1 };
   // Share held back (0..1) -> colour, light to dark (sequential, colour-blind safe).
   var SHARE_STEPS = [
     [0.0, "#f2f0f7"],
@@ -13,39 +12,15 @@
     [0.75, "#756bb1"],
     [1.0, "#54278f"],
   ];
-
-  function readJSON(id) {
-    var el = document.getElementById(id);
-    return el ? JSON.parse(el.textContent) : null;
-  }
-
-  function lang() {
-    return (document.documentElement.lang || "nl").indexOf("en") === 0 ? "en-GB" : "nl-NL";
-  }
-
-  function fmt(value, digits) {
-    if (value === null || value === undefined || value === "") return "–";
-    return new Intl.NumberFormat(lang(), { maximumFractionDigits: digits || 0 }).format(value);
-  }
+  var M = window.Cluster6Maps; // core/js/maps.js (only on pages with the map)
+  var readJSON = M && M.readJSON;
+  var fmt = M && M.fmt;
+  var esc = M && M.esc;
+  var getJSON = M && M.getJSON;
 
   function pct(value) {
     if (value === null || value === undefined) return "–";
-    return new Intl.NumberFormat(lang(), { style: "percent", maximumFractionDigits: 0 }).format(value);
-  }
-
-  function esc(text) {
-    var div = document.createElement("div");
-    div.textContent = text === null || text === undefined ? "" : String(text);
-    return div.innerHTML;
-  }
-
-  function getJSON(url) {
-    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(
-      function (response) {
-        if (!response.ok) throw new Error(response.status + " " + url);
-        return response.json();
-      }
-    );
+    return new Intl.NumberFormat(M.lang(), { style: "percent", maximumFractionDigits: 0 }).format(value);
   }
 
   function shareColour(share) {
@@ -64,12 +39,7 @@
     if (!cfg) return;
     var status = document.getElementById("analysis-map-status");
     var legend = document.getElementById("analysis-map-legend");
-    var map = L.map(el, { zoomSnap: 0.25, minZoom: 6, maxZoom: 16, attributionControl: true });
-    map.attributionControl.setPrefix(false);
-    map.attributionControl.addAttribution("CBS/PDOK · Netbeheer Nederland");
-    map.createPane("provinces").style.zIndex = 350;
-    map.createPane("areas").style.zIndex = 360;
-    map.fitBounds(NL_BOUNDS, { animate: false });
+    var map = M.newMap(el);
     var layers = {};
     var counts = {};
     var pending = 2;
@@ -128,11 +98,7 @@
       );
     }
 
-    getJSON(cfg.provincesUrl)
-      .then(function (data) {
-        L.geoJSON(data, { pane: "provinces", interactive: false, style: PROVINCE_STYLE }).addTo(map);
-      })
-      .catch(function () {});
+    M.provinceLayer(map, cfg.provincesUrl).catch(function () {});
 
     getJSON(cfg.areasUrl)
       .then(function (data) {
@@ -244,14 +210,13 @@
         input.value = "";
       });
       row.querySelectorAll("select").forEach(function (select) {
-        var keep = select.dataset.keep;
-        if (keep === undefined) select.selectedIndex = 0;
+        select.selectedIndex = 0;
       });
     });
   }
 
   function init() {
-    if (typeof L !== "undefined") {
+    if (typeof L !== "undefined" && M) {
       document.querySelectorAll("[data-analysis-map]").forEach(function (el) {
         if (el.dataset.initialised) return;
         el.dataset.initialised = "true";
