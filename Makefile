@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint format typecheck checks pytest pytest-postgres e2e bench lock schema messages demo clean
+.PHONY: run test lint format typecheck checks pytest fuzz pytest-postgres e2e bench lock schema messages demo clean
 
 $(VENV)/.installed: requirements-dev.lock pyproject.toml
 	@PYTHON=$$(scripts/find-python.sh) && \
@@ -26,7 +26,7 @@ run: $(VENV)/.installed
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 ## Lint, type checks, project checks and the whole test suite (also on PostgreSQL when CI=true or TEST_POSTGRES=1)
-test: $(VENV)/.installed lint typecheck checks pytest
+test: $(VENV)/.installed lint typecheck checks pytest fuzz
 	@if [ "$${CI:-}" = "true" ] || [ "$${TEST_POSTGRES:-}" = "1" ]; then $(MAKE) --no-print-directory pytest-postgres; fi
 
 lint: $(VENV)/.installed
@@ -52,6 +52,10 @@ checks: $(VENV)/.installed
 pytest: $(VENV)/.installed
 	@scripts/ensure-chromium.sh || echo "Browser tests will be skipped: Chromium is not installed."
 	$(BIN)/pytest
+
+## schemathesis over the whole API as a company and a ministry user, on a scratch demo database (a few minutes)
+fuzz: $(VENV)/.installed
+	BIN=$(BIN) scripts/fuzz-api.sh
 
 pytest-postgres: $(VENV)/.installed
 	scripts/with-postgres.sh $(BIN)/pytest -m "not e2e"

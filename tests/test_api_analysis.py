@@ -477,19 +477,23 @@ def read_csv(response) -> list[list[str]]:
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith("attachment; filename=")
     text = response.content.decode("utf-8")
-    assert text.startswith("\ufeff")
-    return list(csv.reader(io.StringIO(text[1:])))
+    assert not text.startswith("\ufeff")  # the API's default is the CSV for machines (vorm=excel: Excel)
+    return list(csv.reader(io.StringIO(text)))
 
 
 def test_the_csv_exports(world, run, ministry, settings):
-    client = client_for(ministry)
-    # with disclosure control (3 companies), the one-company groups of this small world are blanked
-    groups = read_csv(client.get(f"{RUNS}{run.pk}/export/", {"table": "groepen", "format": "csv"}))
+    # with disclosure control (3 companies), RVO, which may read none of the plans, gets the groups of
+    # this small world blanked, and the total too (two companies)
+    groups = read_csv(
+        client_for(user_with_role(Role.RVO)).get(f"{RUNS}{run.pk}/export/", {"table": "groepen"})
+    )
     assert groups[0][:3] == ["Indeling", "Groep", "Plannen"]
-    assert groups[1][:3] == ["Totaal", "totaal", "2"]
+    assert [*groups[1][:3], groups[1][-1]] == ["Totaal", "totaal", "", "ja"]
     assert ["Provincie", "Gelderland", "", "ja"] in [[*row[:3], row[-1]] for row in groups]
-    settings.CLUSTER6_DISCLOSURE_MIN_COMPANIES = 1
+    # the ministry reads every plan: it gets the figures
+    client = client_for(ministry)
     groups = read_csv(client.get(f"{RUNS}{run.pk}/export/", {"table": "groepen", "format": "csv"}))
+    assert groups[1][:3] == ["Totaal", "totaal", "2"]
     assert ["Provincie", "Gelderland", "1"] in [row[:3] for row in groups]
     ranking = read_csv(client.get(f"{RUNS}{run.pk}/export/", {"table": "ontsluiting"}))  # CSV by default
     assert ranking[0][:2] == ["Rang", "Project"]
@@ -520,7 +524,8 @@ def test_the_xlsx_export_opens_with_openpyxl(world, run, liander):
     assert provenance["Invoer-hash (SHA-256)"] == run.input_hash
     plans = list(workbook["Plannen"].iter_rows(values_only=True))
     assert [row[0] for row in plans[1:]] == ["A-1"]  # B's plan: no consent
-    assert list(workbook["Per groep"].iter_rows(values_only=True))[1][:3] == ("Totaal", "totaal", 2)
+    # Liander reads A's plans; the total minus A's would be B's alone: blanked for Liander
+    assert list(workbook["Per groep"].iter_rows(values_only=True))[1][:3] == ("Totaal", "totaal", None)
     assert [(r.owner, r.channel) for r in ReadLog.objects.all()] == [(world.company_a, "export")]
 
 
@@ -674,19 +679,28 @@ def test_a_scenario_run_shows_only_the_class_changes_the_user_may_see(world, lia
         stored[0]["scenario"],
     )
     assert change["scenario"]["ready_year"] == stored[0]["scenario_ready_year"]
-    assert comparison["counts_scenario"]["can"] == run.comparison["counts_scenario"]["can"]
+    # only A's plan changes, which Liander reads: the difference is shown ...
+    assert comparison["suppression"] == ""
+    assert comparison["co2_by_deadline_delta_t"] == run.comparison["co2_by_deadline_delta_t"]
+    # ... but not the baseline's (nor the scenario's) own figures: minus A's plans they are B's alone
+    assert comparison["baseline_suppression"] == "primary"
+    assert comparison["counts_scenario"] is None
+    assert comparison["co2_by_deadline_baseline_t"] is None
     assert [(r.owner, r.actor, r.channel) for r in ReadLog.objects.all()] == [
         (world.company_a, liander, "api")
     ]
-    # Enexis (no consent) gets the stored run (200), with the count but without the plan
+    # Enexis (no consent) gets the stored run (200) without the plan, and without the difference: it
+    # rests on company A alone, whose plans Enexis may not read (scenario minus baseline = A's plan)
     response = client_for(enexis).post(f"{SCENARIOS}{scenario.pk}/run/", {}, format="json")
     contract.check(template, response, method="post")
     comparison = ok(response)["comparison"]
     assert ok(response)["id"] == run.pk
-    assert (comparison["class_changes"], comparison["class_changes_total"]) == ([], 1)
+    assert (comparison["class_changes"], comparison["class_changes_total"]) == ([], None)
+    assert comparison["suppression"] == "primary"
+    assert comparison["co2_by_deadline_delta_t"] is None
     # the same on the run's own page, and the scenario lists its run
     comparison = ok(client_for(enexis).get(f"{RUNS}{run.pk}/"))["comparison"]
-    assert (comparison["class_changes"], comparison["class_changes_total"]) == ([], 1)
+    assert (comparison["class_changes"], comparison["class_changes_total"]) == ([], None)
     assert [r["id"] for r in ok(client_for(enexis).get(f"{SCENARIOS}{scenario.pk}/"))["runs"]] == [run.pk]
     assert ReadLog.objects.count() == 1
 
@@ -777,10 +791,18 @@ def test_fuzzed_query_parameters_never_break_the_contract(run, ministry, contrac
 
 
 def test_groups_of_fewer_than_three_companies_show_no_figures(world, run, ministry, settings):
-    response = client_for(ministry).get(f"{RUNS}{run.pk}/")
+    rvo = client_for(user_with_role(Role.RVO))
+    response = rvo.get(f"{RUNS}{run.pk}/")
     by_province = {r["key"]: r for r in response.json()["aggregates"]["by"]["province"]}
     assert all(r["suppression"] == "primary" and r["n_plans"] is None for r in by_province.values())
-    assert response.json()["summary"]["n_plans"] == 2  # the total is always shown
-    settings.CLUSTER6_DISCLOSURE_MIN_COMPANIES = 1
+    # the total rests on two companies as well: blanked for RVO
+    assert response.json()["summary"]["n_plans"] is None
+    assert response.json()["aggregates"]["total"]["suppression"] == "primary"
+    # the ministry reads every plan: nothing blanked
     response = client_for(ministry).get(f"{RUNS}{run.pk}/")
+    assert response.json()["summary"]["n_plans"] == 2
+    assert {r["suppression"] for r in response.json()["aggregates"]["by"]["province"]} == {""}
+    settings.CLUSTER6_DISCLOSURE_MIN_COMPANIES = 1
+    settings.CLUSTER6_DISCLOSURE_MAX_SHARE = 1.0
+    response = rvo.get(f"{RUNS}{run.pk}/")
     assert {r["suppression"] for r in response.json()["aggregates"]["by"]["province"]} == {""}

@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 
 ENDPOINTS = {
     "/api/auth/token/",
+    "/api/auth/token/revoke/",
     "/api/me/",
     "/api/locations/",
     "/api/locations/{id}/",
@@ -95,8 +96,12 @@ def test_every_endpoint_documents_its_errors_and_needs_authentication(schema):
         for method, op in methods.items():
             operations.add((path, method))
             if path == "/api/auth/token/":
-                assert set(op["responses"]) == {"200", "400"}
+                assert set(op["responses"]) == {"200", "400", "429"}  # 429: lockout and rate limit
                 assert op.get("security", [{}]) == [{}] or "security" not in op
+                continue
+            if path == "/api/auth/token/revoke/":  # the token itself, not a session
+                assert (method, set(op["responses"])) == ("post", {"204", "401"})
+                assert op["security"] == [{"tokenAuth": []}]
                 continue
             assert method == "get" or (path, method) in WRITES, (path, method)
             expected = WRITES.get((path, method), {"200"}) | {"401", "403"}
@@ -162,4 +167,6 @@ def test_the_docs_render_offline_from_static_files(path):
 def test_the_swagger_ui_loads_its_bundle_and_the_schema_url():
     html = APIClient().get("/api/docs/").content.decode()
     assert "swagger-ui-dist/swagger-ui-bundle.js" in html
-    assert "/api/schema/" in html
+    # the start-up script is a file of its own (no inline script under the CSP), with the schema's URL
+    assert "/api/docs/?script=" in html
+    assert "/api/schema/" in APIClient().get("/api/docs/?script=").content.decode()

@@ -362,7 +362,10 @@ def test_location_page_shows_the_registry_fields_chart_and_map(client, world, pr
     # the chart: plotly.js from the app itself, the figure with one bar per year
     assert '<script src="/static/vendor/plotly/plotly.min.js">' in html
     assert 'id="emission-chart"' in html
-    assert "Plotly.newPlot" in html
+    # drawn by core/js/charts.js from a JSON data block: no inline script (docs/runbook.md, CSP)
+    assert '<script src="/static/core/js/charts.js">' in html
+    assert '<script id="emission-chart-figure" type="application/json">' in html
+    assert "Plotly.newPlot" not in html
     assert "[2021,2022]" in html.replace(" ", "")
     assert "[40000,35000]" in html.replace(" ", "")
     # the map: leaflet from the app itself and the location's coordinates

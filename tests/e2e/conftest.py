@@ -3,22 +3,32 @@ pytest-django's live server. Every request the page makes is recorded, to prove 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.servers.basehttp import WSGIServer
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test.testcases import LiveServerThread
 
 
-class SerialWSGIServer(WSGIServer):
+class SerialWSGIServer(ThreadedWSGIServer):
     """The live server, one request at a time. Django's threaded live server hands every request thread the
     same in-memory SQLite connection, so two requests at once (a page that fetches two map layers in
-    parallel) can misuse it ("bad parameter or other API misuse"). Serial requests cannot."""
+    parallel) can misuse it ("bad parameter or other API misuse"). Connections are still accepted in
+    threads, so a socket that Chromium opens ahead of time and leaves idle does not hold up the others
+    (a plain serial server then waits on it, and a navigation times out); only the application runs under
+    one lock."""
 
-    def __init__(self, *args, connections_override=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def serial(environ, start_response):
+            with lock:
+                return list(application(environ, start_response))
+
+        super().set_app(serial)
 
 
 LiveServerThread.server_class = SerialWSGIServer

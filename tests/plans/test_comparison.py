@@ -198,7 +198,7 @@ def test_totals_reconcile(pairs):
     assert min(totals.postponed_t, totals.cancelled_t, totals.new_t, totals.accelerated_t) >= 0
     assert sum(v for k, v in totals.counts.items() if k != "past_2030") == totals.plans
     # the groups add up to the totals when nothing is suppressed
-    groups = group_figures(items, min_companies=0)
+    groups = group_figures(items, min_companies=0, max_share=1.0)
     assert sum(g.figures.plans for g in groups) == totals.plans
     assert math.isclose(sum(g.figures.before_b_t for g in groups), totals.before_b_t, abs_tol=1e-6 * scale)
 
@@ -376,10 +376,17 @@ def test_hand_made_case_route_groups_of_fewer_than_three_companies_are_suppresse
     comparison = plan_comparison(
         actor=user_with_role(Role.RVO), round_from=world["a"], round_to=world["b"], group_by=GroupBy.ROUTE
     )
-    shown = {g.key for g in comparison.groups if not g.suppressed}
-    suppressed = {g.key for g in comparison.groups if g.suppressed}
-    assert shown == {Route.ELECTRIFICATION}  # 5 companies
-    assert suppressed == {Route.CCS, Route.HYDROGEN, Route.EFFICIENCY}  # 1, 1 and 2 companies
+    reasons = {g.key: g.suppression for g in comparison.groups}
+    # CCS, hydrogen and efficiency rest on 1, 1 and 2 companies (primary). Electrification (5 companies)
+    # passes itself, but the total minus electrification would give the three together, 61,000 t in A
+    # of which c2 holds 50,000 (82% > 70%): so electrification is blanked too (secondary).
+    assert reasons == {
+        Route.CCS: "primary",
+        Route.HYDROGEN: "primary",
+        Route.EFFICIENCY: "primary",
+        Route.ELECTRIFICATION: "secondary",
+    }
+    assert comparison.totals is not None  # the total itself passes (c2: 60% in A, c1: 42% in B)
 
 
 def test_province_filter(world):
@@ -390,9 +397,19 @@ def test_province_filter(world):
         group_by=GroupBy.SECTOR,
         province_code="PV30",
     )
-    # Brabant alone: c3, c4 and c6 (3 companies); the sector groups have 1 and 2 companies
-    assert as_tuple(comparison.totals) == EXPECTED[(GroupBy.PROVINCE, "PV30")]
+    # Brabant alone: c3, c4 and c6 (3 companies), but in round B c4's new plan is 6,000 of the 7,000 t
+    # (86% > 70%): the totals are blanked (dominance), and with them every group
+    assert comparison.totals is None
     assert all(g.suppressed for g in comparison.groups)
+    # the ministry reads every plan: nothing is blanked for it
+    ministry = plan_comparison(
+        actor=user_with_role(Role.MINISTERIE),
+        round_from=world["a"],
+        round_to=world["b"],
+        group_by=GroupBy.SECTOR,
+        province_code="PV30",
+    )
+    assert as_tuple(ministry.totals) == EXPECTED[(GroupBy.PROVINCE, "PV30")]
 
 
 def test_subsidiaries_of_one_group_count_as_one_company(db):
@@ -406,8 +423,8 @@ def test_subsidiaries_of_one_group_count_as_one_company(db):
             plan = PlanFactory(location=ProductionLocationFactory(operator=owner), reference="P1")
             PlanVersionFactory(submission=sub, plan=plan, investment_decision_year=None)
     # when
-    comparison = plan_comparison(actor=user_with_role(Role.MINISTERIE), round_from=round_a, round_to=round_b)
-    # then: two companies only, so suppressed
+    comparison = plan_comparison(actor=user_with_role(Role.RVO), round_from=round_a, round_to=round_b)
+    # then: two companies only, so suppressed (for a role that may not read the plans)
     assert comparison.totals is None
     assert all(g.suppressed for g in comparison.groups)
 
@@ -463,7 +480,7 @@ def test_page_defaults_to_the_latest_answered_round_and_its_previous(world, clie
 
 
 def test_page_suppresses_small_groups(world, client):
-    client.force_login(user_with_role(Role.MINISTERIE))
+    client.force_login(user_with_role(Role.RVO))
     response = client.get(reverse("plans:comparison"), {"van": A_ROUND, "naar": B_ROUND, "per": "route"})
     html = response.content.decode()
     assert html.count("&lt;3 bedrijven") == 3
@@ -515,17 +532,21 @@ def test_api_returns_the_same_aggregates(world, role):
     assert totals["counts"]["postponed_past_2030"] == 1
     assert totals["counts"]["not_resubmitted"] == 1
     groups = {g["key"]: g for g in data["groups"]}
-    assert groups[Sector.FOOD]["figures"]["new_t"] == 6_000
     assert groups[Sector.FOOD]["label"] == "Voedingsmiddelen"
+    if role == Role.MINISTERIE:  # reads every plan: nothing blanked
+        assert groups[Sector.FOOD]["figures"]["new_t"] == 6_000
+    else:
+        # ceramics in round B is c1's plan alone (10,000 of 10,000 t): dominance; food is then blanked
+        # too, since the total minus food would give ceramics
+        assert groups[Sector.CERAMICS]["figures"] is None
+        assert groups[Sector.FOOD]["figures"] is None
     assert "Geheim" not in response.content.decode()
 
 
 def test_api_suppressed_groups_carry_no_figures(world):
-    data = api_get(
-        user_with_role(Role.MINISTERIE), **{"from": A_ROUND, "to": B_ROUND, "group_by": "route"}
-    ).json()
+    data = api_get(user_with_role(Role.RVO), **{"from": A_ROUND, "to": B_ROUND, "group_by": "route"}).json()
     suppressed = [g for g in data["groups"] if g["suppressed"]]
-    assert len(suppressed) == 3
+    assert len(suppressed) == 4  # three primary, electrification secondary (see the route test above)
     assert all(g["figures"] is None for g in suppressed)
 
 

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 
 from cluster6.accounts.constants import Role
 from cluster6.audit.models import ReadLog
+from cluster6.core.exports import CsvForm
 from cluster6.plans.constants import STATUS_CERTAINTY, ConsentPurpose, PlanStatus, Route
 from cluster6.plans.export import (
     CELL_COLUMNS,
@@ -295,7 +296,7 @@ def test_other_roles_may_not_draw_the_export(world, role):
 
 def test_the_csv_files_carry_the_same_figures(world, liander_user):
     demand = grid_demand(actor=liander_user)
-    rows = list(csv.DictReader(io.StringIO(grid_demand_csv(demand))))
+    rows = list(csv.DictReader(io.StringIO(grid_demand_csv(demand, form=CsvForm.MACHINE).decode())))
     assert list(rows[0]) == CELL_COLUMNS
     sums: dict[tuple[str, int], list[float]] = defaultdict(list)
     for row in rows:
@@ -303,7 +304,9 @@ def test_the_csv_files_carry_the_same_figures(world, liander_user):
     assert {k: math.fsum(v) for k, v in sums.items()} == pytest.approx(
         {k: mw for k, (mw, _gwh) in expected_totals(world).items()}, abs=1e-12
     )
-    plans = list(csv.DictReader(io.StringIO(grid_demand_csv(demand, table="plannen"))))
+    plans = list(
+        csv.DictReader(io.StringIO(grid_demand_csv(demand, table="plannen", form=CsvForm.MACHINE).decode()))
+    )
     assert list(plans[0]) == PLAN_COLUMNS
     assert sorted(r["kenmerk"] for r in plans) == sorted(CONSENTED)
     assert {r["bedrijf"] for r in plans} == {"Glasfabriek A"}
@@ -344,7 +347,7 @@ def test_downloads_are_logged_per_plan_with_channel_export(world, liander_user):
     response = client.get(reverse("plans:export_csv"), {"tabel": "plannen"})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     body = response.content.decode("utf-8-sig")
-    assert body.splitlines()[0] == ",".join(PLAN_COLUMNS)
+    assert body.splitlines()[0] == ";".join(PLAN_COLUMNS)  # for Dutch Excel by default
     assert ReadLog.objects.filter(channel="export").count() == 2 * len(CONSENTED)
 
 

@@ -648,3 +648,24 @@ def test_done_when_submitted_plans_reach_the_consented_grid_operator_only_and_th
         assert f"<td>{channel}</td>" in log
     assert "Investeringsplan netbeheerder" in log
     assert "Enexis" not in log
+
+
+def test_the_grant_form_names_its_company_without_a_thousands_separator(world):
+    """Regression: the hidden owner field was localised, so a company with id 1234 was posted as
+    "1.234", the form failed silently on the hidden field and no consent could be given."""
+    company = OrganisationFactory(pk=1234, name="Papier Duizend", kind=OrganisationKind.COMPANY)
+    user = user_with_role(Role.BEDRIJF, company)
+    html = client_for(user).get(reverse("plans:consents")).content.decode()
+    assert 'name="owner" value="1234"' in html
+    response = client_for(user).post(
+        reverse("plans:consent_grant"),
+        {
+            "owner": "1234",
+            "grantee": world.liander.pk,
+            "purpose": ConsentPurpose.GRID_INVESTMENT_PLAN,
+            "valid_from": timezone.localdate().isoformat(),
+            "valid_until": (timezone.localdate() + YEAR_AHEAD).isoformat(),
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    assert Consent.objects.filter(owner=company, grantee=world.liander).exists()

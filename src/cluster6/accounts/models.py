@@ -7,6 +7,7 @@ from functools import cached_property
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cluster6.core.models import TimeStampedModel
@@ -76,3 +77,31 @@ class Membership(TimeStampedModel):
             raise ValidationError(
                 {"organisation": _("Een provincie-organisatie moet aan een provincie gekoppeld zijn.")}
             )
+
+
+class ApiToken(models.Model):
+    """A named API key of a user. Only a SHA-256 hash of the key is stored: the key itself is shown once,
+    when it is made. A token stops working when it expires or is revoked (docs/api.md, Authentication)."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("gebruiker")
+    )
+    name = models.CharField(_("naam"), max_length=100)
+    prefix = models.CharField(_("begin van de sleutel"), max_length=8, editable=False)
+    key_hash = models.CharField(_("hash van de sleutel"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("verloopt op"))
+    last_used_at = models.DateTimeField(_("laatst gebruikt"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API-token")
+        verbose_name_plural = _("API-tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -18,6 +18,7 @@ from typing import Any
 from cluster6 import engine as eng
 from cluster6.engine import io as engine_io
 from cluster6.engine.grid import congestion_end_project_id
+from cluster6.engine.unlock import unlock_ranking_with_contributions
 from cluster6.infra.constants import Carrier, Certainty, OperatorType, SupplyMode
 from cluster6.infra.models import CarrierRollout, GridProject, GridServiceArea, NetworkPoint
 from cluster6.infra.timeline import congested, derived_capacity_now_mw, own_level
@@ -626,7 +627,7 @@ def compute(inputs: EngineInput, scenario: eng.Scenario | None, input_hash: str)
         engine = eng.Engine(inputs.plans, inputs.infra, inputs.params)
         result = engine.analyse(scenario)
         comparison = engine.compare(scenario, result=result) if scenario is not None else None
-        ranking = engine.unlock_ranking(result=result)
+        ranking, per_project = unlock_ranking_with_contributions(result)
         miek = engine.miek_candidates(result=result)
     except eng.EngineInputError as exc:
         raise InputError(exc.errors) from exc
@@ -634,7 +635,11 @@ def compute(inputs: EngineInput, scenario: eng.Scenario | None, input_hash: str)
     results = [_result_fields(o, plans[o.plan_id], inputs.refs[o.plan_id]) for o in result.plan_outcomes()]
     aggregates: dict[str, Any] = engine_io.to_jsonable(result.aggregates)
     miek_rows: list[dict[str, Any]] = engine_io.to_jsonable(miek)
-    _count_companies(inputs, aggregates, miek_rows)
+    _contributions(inputs, aggregates, miek_rows, results)
+    ranking_rows = group_unlock(ranking, inputs)
+    companies = unlock_companies(per_project, inputs)
+    for row in ranking_rows:
+        row["companies"] = companies.get(row["code"], {})
     return Computation(
         input_hash=input_hash,
         engine_version=eng.ENGINE_VERSION,
@@ -644,35 +649,87 @@ def compute(inputs: EngineInput, scenario: eng.Scenario | None, input_hash: str)
         notes=list(inputs.notes),
         aggregates=aggregates,
         comparison=engine_io.to_jsonable(comparison) if comparison is not None else None,
-        unlock_ranking=group_unlock(ranking, inputs),
+        unlock_ranking=ranking_rows,
         miek_candidates=miek_rows,
         results=results,
         duration_ms=round((time.perf_counter() - started) * 1000),
     )
 
 
-def _count_companies(inputs: EngineInput, aggregates: dict[str, Any], miek: list[dict[str, Any]]) -> None:
-    """Add `n_companies` (distinct submitting organisations of the counted plans) to every aggregate row
-    and MIEK candidate, for disclosure control on the pages: a group of fewer than three companies would
-    reveal a company's figures."""
+def _contributions(
+    inputs: EngineInput,
+    aggregates: dict[str, Any],
+    miek: list[dict[str, Any]],
+    results: Sequence[Mapping[str, Any]],
+) -> None:
+    """Add to every aggregate row and MIEK candidate what each company contributes to it, for the
+    disclosure rule (core/disclosure.py, docs/sharing.md): `companies` maps the submitting organisation's
+    id to its [plans, dependent plans, CO2 t/yr, CO2 t/yr by the deadline, plans that can, may not,
+    cannot] in an aggregate row (the first four are checked for dominance, all for a scenario's
+    difference from its baseline) and to its
+    [plans, demand MW, CO2 t/yr] in a MIEK candidate; `n_companies` is their number. Stored with the run,
+    never served as such (pages, API and exports show what the rule lets through)."""
+    outcome = {str(r["plan_id"]): r for r in results}
     counted = [p for p in inputs.plans if p.status == eng.PlanStatus.ACTIVE]
+    dependent = {"can", "may_not", "cannot"}
+
+    def vector(p: eng.Plan) -> list[float]:
+        r = outcome.get(str(inputs.refs[p.id].plan_id), {})
+        cls = r.get("feasibility")
+        dep = 1.0 if cls in dependent else 0.0
+        by_deadline = float(p.co2_reduction_t) if r.get("by_deadline") else 0.0
+        classes = [1.0 if cls == c else 0.0 for c in ("can", "may_not", "cannot")]
+        return [1.0, dep, float(p.co2_reduction_t), by_deadline, *classes]
+
+    def add(into: dict[str, list[float]], org: int, values: list[float]) -> None:
+        old = into.setdefault(str(org), [0.0] * len(values))
+        for k, v in enumerate(values):
+            old[k] += v
+
     org = {p.id: inputs.refs[p.id].organisation_id for p in counted}
-    aggregates["total"]["n_companies"] = len(set(org.values()))
+    total: dict[str, list[float]] = {}
+    groups: dict[str, dict[str, dict[str, list[float]]]] = defaultdict(dict)
+    for p in counted:
+        v = vector(p)
+        add(total, org[p.id], v)
+        for dimension in aggregates.get("by", {}):
+            add(groups[dimension].setdefault(str(getattr(p, dimension)), {}), org[p.id], v)
+    aggregates["total"]["companies"] = total
+    aggregates["total"]["n_companies"] = len(total)
     for dimension, rows in aggregates.get("by", {}).items():
-        groups: dict[str, set[int]] = defaultdict(set)
-        for p in counted:
-            groups[str(getattr(p, dimension))].add(org[p.id])
         for row in rows:
-            row["n_companies"] = len(groups.get(row["key"], set()))
+            companies = groups[dimension].get(row["key"], {})
+            row["companies"] = companies
+            row["n_companies"] = len(companies)
     parent = {a.id: a.parent_id for a in inputs.infra.areas}
-    per_area: dict[str, set[int]] = defaultdict(set)
+    per_area: dict[str, dict[str, list[float]]] = defaultdict(dict)
     for p in counted:
         if p.grid_area_id and p.grid_mw > 0:
-            per_area[p.grid_area_id].add(org[p.id])
+            values = [1.0, float(p.grid_mw), float(p.co2_reduction_t)]
+            add(per_area[p.grid_area_id], org[p.id], values)
             if parent.get(p.grid_area_id):
-                per_area[str(parent[p.grid_area_id])].add(org[p.id])
+                add(per_area[str(parent[p.grid_area_id])], org[p.id], values)
     for m in miek:
-        m["n_companies"] = len(per_area.get(m["area_id"], set()))
+        companies = per_area.get(m["area_id"], {})
+        m["companies"] = companies
+        m["n_companies"] = len(companies)
+
+
+def unlock_companies(
+    contributions: Mapping[str, Mapping[str, tuple[float, int, int]]], inputs: EngineInput
+) -> dict[str, dict[str, list[float]]]:
+    """Per project code (TenneT replicas merged, as in `group_unlock`), per organisation id, its
+    [CO2 gained, plans a class better, plans earlier]: the companies a ranking row rests on."""
+    out: dict[str, dict[str, list[float]]] = defaultdict(dict)
+    for project_id, per_plan in contributions.items():
+        code = inputs.project_group.get(project_id, project_id)
+        for plan_id, (gain, better, earlier) in per_plan.items():
+            org = str(inputs.refs[plan_id].organisation_id)
+            old = out[code].setdefault(org, [0.0, 0.0, 0.0])
+            old[0] += float(gain)
+            old[1] += float(better)
+            old[2] += float(earlier)
+    return out
 
 
 def export_inputs(params_data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

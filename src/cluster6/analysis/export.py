@@ -1,18 +1,19 @@
-"""Exports of an analysis run as CSV (comma-separated, decimal point, UTF-8) and XLSX: the figures per
-group, the plan results the reader may see, the unlock ranking and the candidate MIEK areas.
+"""Exports of an analysis run as CSV (for Dutch Excel or for machines, see `cluster6.core.exports`) and
+XLSX: the figures per group, the plan results the reader may see, the unlock ranking and the candidate
+MIEK areas. Both are written by `cluster6.core.exports`, which writes typed text as text, never a formula.
 
 Every table is built once as (headers, rows) and written to either format, so both always agree."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
+
+from cluster6.core.exports import CsvForm, csv_bytes, xlsx_bytes
 
 from .constants import DIMENSIONS, Binding, Bottleneck, Feasibility, ProjectKind
 from .models import AnalysisRun, PlanResult
@@ -41,7 +42,7 @@ def groups_table(run: AnalysisRun, dimensions: Sequence[str] = tuple(DIMENSIONS)
         _("CO2 kan niet (t/jaar)"),
         _("CO2 vóór of in 2030 realiseerbaar (t/jaar)"),
         _("Bedrijven"),
-        _("Onderdrukt (minder dan 3 bedrijven)"),
+        _("Onvoldoende bedrijven (cijfers niet getoond)"),
     ]
     rows: list[list[Any]] = []
 
@@ -139,7 +140,9 @@ def unlock_table(run: AnalysisRun) -> Table:
         _("Extra CO2-reductie vóór of in 2030 (t/jaar)"),
         _("Plannen een klasse beter"),
         _("Plannen eerder gereed"),
+        _("Onvoldoende bedrijven (cijfers niet getoond)"),
     ]
+    # the ranking as the disclosure rule lets the reader see it (docs/sharing.md)
     rows = [
         [
             e["rank"],
@@ -153,8 +156,9 @@ def unlock_table(run: AnalysisRun) -> Table:
             e["co2_gained_t"],
             e["plans_unlocked"],
             e["plans_earlier"],
+            _("ja") if e.get("suppression") else "",
         ]
-        for e in run.unlock_ranking
+        for e in run.shown_unlock_ranking
     ]
     return headers, rows
 
@@ -190,12 +194,9 @@ def table(run: AnalysisRun, name: str, results: Iterable[PlanResult] = ()) -> Ta
     raise ValueError(f"unknown table {name!r}")
 
 
-def to_csv(t: Table) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(t[0])
-    writer.writerows(t[1])
-    return out.getvalue()
+def to_csv(t: Table, form: CsvForm = CsvForm.EXCEL) -> bytes:
+    """One table as a CSV file in `form` (formula text escaped)."""
+    return csv_bytes(t[0], t[1], form=form)
 
 
 SHEETS = {
@@ -235,6 +236,4 @@ def to_xlsx(run: AnalysisRun, results: Iterable[PlanResult]) -> bytes:
         ws.freeze_panes = "A2"
         for i, header in enumerate(headers, start=1):
             ws.column_dimensions[get_column_letter(i)].width = max(10, min(48, len(header) + 2))
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(wb)

@@ -23,7 +23,7 @@ from cluster6.audit.models import AppendOnlyModel
 from cluster6.core.models import TimeStampedModel
 
 from .constants import Binding, Bottleneck, Feasibility, RunKind
-from .disclosure import disclosed_aggregates, disclosed_miek
+from .disclosure import disclosed_aggregates, disclosed_miek, disclosed_ranking
 
 
 class Scenario(TimeStampedModel):
@@ -132,17 +132,36 @@ class AnalysisRun(AppendOnlyModel):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M} ({self.input_hash[:8]})"
 
+    #: Organisation ids (strings) whose plans the viewer reads in full: set for one viewer by
+    #: `selectors.for_viewer` (the policy layer); the disclosure rule does not hide these from it.
+    known_companies: frozenset[str] = frozenset()
+
     @cached_property
     def shown_aggregates(self) -> dict[str, Any]:
-        """The aggregates with disclosure control applied (what pages, exports and the API show)."""
-        return disclosed_aggregates(self.aggregates)
+        """The aggregates with disclosure control applied (what pages, exports and the API show). For a
+        scenario run the difference of every figure from the baseline is checked too."""
+        baseline = None
+        if self.kind == RunKind.SCENARIO and self.baseline_id is not None:
+            baseline = self.baseline.aggregates if self.baseline is not None else {"total": {}, "by": {}}
+        return disclosed_aggregates(self.aggregates, known=self.known_companies, baseline=baseline)
 
     @cached_property
     def shown_miek_candidates(self) -> list[dict[str, Any]]:
-        return disclosed_miek(self.miek_candidates)
+        return disclosed_miek(self.miek_candidates, known=self.known_companies)
+
+    @cached_property
+    def shown_unlock_ranking(self) -> list[dict[str, Any]]:
+        """The unlock ranking with disclosure control applied (projects whose gain rests on too few
+        companies, or on one dominant company, without figures and after the others)."""
+        return disclosed_ranking(self.unlock_ranking, known=self.known_companies)
 
 
 class PlanResult(AppendOnlyModel):
+    #: Set on in-memory objects by `selectors.disclose_queues`: why the MW ahead (regional, TenneT) is
+    #: not shown to the reader ("" when it is). Never stored.
+    queue_hidden: str = ""
+    tennet_queue_hidden: str = ""
+
     run = models.ForeignKey(AnalysisRun, on_delete=models.CASCADE, related_name="results")
     plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="analysis_results")
     plan_version = models.ForeignKey(

@@ -7,13 +7,14 @@ company's results are logged in its read log, like reads of its plans.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404
 
 from cluster6.authz.policies import (
@@ -31,6 +32,7 @@ from cluster6.plans.sharing import log_plan_reads
 
 from .adapters import VIRTUAL_TENNET
 from .constants import DIMENSIONS, FEASIBILITY_COLOURS, Feasibility, RunKind
+from .disclosure import disclosed_areas, disclosed_comparison, rule
 from .models import AnalysisRun, PlanResult, Scenario
 
 #: Classes from worst to best: a location on the map takes the worst class of its plans.
@@ -44,18 +46,46 @@ CLASS_ORDER = (
 
 
 def run_list(*, actor: Actor, kind: str | None = None) -> models.QuerySet[AnalysisRun]:
-    qs = visible_to(actor, AnalysisRun.objects.select_related("scenario", "created_by"))
+    # the baseline is joined: a scenario run's shown figures are checked against it (disclosure)
+    qs = visible_to(actor, AnalysisRun.objects.select_related("scenario", "created_by", "baseline"))
     if kind:
         qs = qs.filter(kind=kind)
     return qs.order_by("-created_at", "-id")
 
 
+def readable_companies(*, actor: Actor, run: AnalysisRun | int) -> frozenset[str]:
+    """The organisations (ids as strings) every plan result of which in `run` the actor may read, by the
+    policy layer (`PlanResultPolicy`: its own, those shared with it by consent, all for the ministry).
+    The disclosure rule does not protect these companies from the actor: it reads them in full."""
+    if not actor.is_authenticated:
+        return frozenset()
+    run_id = run.pk if isinstance(run, AnalysisRun) else run
+    base = PlanResult.objects.filter(run_id=run_id).order_by()
+
+    def per_org(qs: models.QuerySet[PlanResult]) -> dict[int, int]:
+        rows = qs.values("organisation_id").annotate(n=Count("id")).values_list("organisation_id", "n")
+        return {int(org): int(n) for org, n in rows}
+
+    every = per_org(base)
+    seen = per_org(visible_to(actor, base))
+    return frozenset(str(org) for org, n in seen.items() if every.get(org) == n)
+
+
+def for_viewer(run: AnalysisRun, actor: Actor) -> AnalysisRun:
+    """The run with the companies the viewer reads in full set, so that its shown figures (aggregates,
+    ranking, MIEK candidates) apply the disclosure rule for this viewer."""
+    run.known_companies = readable_companies(actor=actor, run=run)
+    return run
+
+
 def run_get(*, actor: Actor, run_id: object) -> AnalysisRun:
-    return access(actor, AnalysisRun.objects.select_related("scenario", "baseline"), run_id, Action.VIEW)
+    run = access(actor, AnalysisRun.objects.select_related("scenario", "baseline"), run_id, Action.VIEW)
+    return for_viewer(run, actor)
 
 
 def run_latest(*, actor: Actor) -> AnalysisRun | None:
-    return run_list(actor=actor, kind=RunKind.BASELINE).first()
+    run = run_list(actor=actor, kind=RunKind.BASELINE).first()
+    return for_viewer(run, actor) if run is not None else None
 
 
 def latest_baseline_id() -> int | None:
@@ -124,21 +154,100 @@ def log_result_reads(*, actor: Actor, results: Iterable[PlanResult], channel: st
     log_plan_reads(actor=actor, versions=[r.plan_version for r in results], channel=channel)
 
 
+#: What replaces "<n> MW voor u" in an explanation when the MW ahead is not shown.
+QUEUE_HIDDEN_TEXT = "MW voor u niet getoond: onvoldoende andere bedrijven"
+_MW_AHEAD = re.compile(r"[0-9][0-9.,]* MW voor u")
+
+
+def disclose_queues(*, actor: Actor, results: Iterable[PlanResult]) -> list[PlanResult]:
+    """ "MW ahead of you in the queue" with the disclosure rule (docs/sharing.md, "Wat een bedrijf over de
+    wachtrij leert"): the MW ahead of a plan is shown only when the platform plans ahead of it in that
+    queue that belong to companies the actor may not read rest on at least N companies and no one of
+    them holds more than the maximum share of their MW (or there are none). Otherwise the MW ahead (and
+    the figure in the explanation) is blanked on these in-memory objects (`queue_hidden` says which
+    level); the place in the queue stays (a count of requests, never a name). Never saved."""
+    results = list(results)
+    for r in results:
+        r.queue_hidden = ""
+        r.tennet_queue_hidden = ""
+    grid = [r for r in results if r.mw_ahead is not None or r.tennet_mw_ahead is not None]
+    if not grid:
+        return results
+    r0 = rule()
+    for run_id in {r.run_id for r in grid}:
+        known = readable_companies(actor=actor, run=run_id)
+        rows = list(
+            PlanResult.objects.filter(run_id=run_id)
+            .exclude(grid_area_code="")
+            .order_by()
+            .values_list(
+                "organisation_id",
+                "grid_area_code",
+                "queue_position",
+                "tennet_queue_position",
+                "firm_mw",
+                "requested_mw",
+            )
+        )
+        codes = {str(code).removeprefix(VIRTUAL_TENNET) for _o, code, *_rest in rows}
+        above = {
+            code: tennet or code
+            for code, tennet in GridServiceArea.objects.filter(code__in=codes).values_list(
+                "code", "tennet_region__code"
+            )
+        }
+
+        def tennet_queue(code: str, above: dict[str, str] = above) -> str:
+            plain = code.removeprefix(VIRTUAL_TENNET)
+            return str(above.get(plain, plain))
+
+        for r in (x for x in grid if x.run_id == run_id):
+            regional: dict[str, list[float]] = {}
+            tennet: dict[str, list[float]] = {}
+            for org, code, position, t_position, firm, requested in rows:
+                mw = float(firm if firm is not None else requested or 0.0)
+                if (
+                    r.queue_position is not None
+                    and position is not None
+                    and code == r.grid_area_code
+                    and position < r.queue_position
+                ):
+                    regional.setdefault(str(org), [0.0])[0] += mw
+                if (
+                    r.tennet_queue_position is not None
+                    and t_position is not None
+                    and tennet_queue(code) == tennet_queue(r.grid_area_code)
+                    and t_position < r.tennet_queue_position
+                ):
+                    tennet.setdefault(str(org), [0.0])[0] += mw
+            own = frozenset(known | {str(r.organisation_id)})
+            if r.mw_ahead is not None and (reason := r0.check(regional, own)):
+                r.mw_ahead, r.queue_hidden = None, reason
+                r.explanation = _MW_AHEAD.sub(QUEUE_HIDDEN_TEXT, r.explanation)
+            if r.tennet_mw_ahead is not None and (reason := r0.check(tennet, own)):
+                r.tennet_mw_ahead, r.tennet_queue_hidden = None, reason
+    return results
+
+
 def plan_results_for_company(*, actor: Actor) -> list[PlanResult]:
-    """The company's own plans in the latest baseline run ("wanneer kan ik aansluiten?")."""
+    """The company's own plans in the latest baseline run ("wanneer kan ik aansluiten?"), with the MW
+    ahead in the queue as the disclosure rule lets it see (`disclose_queues`)."""
     run_id = latest_baseline_id()
     own = own_company_ids(actor)
     if run_id is None or not own:
         return []
-    return list(
-        plan_result_list(actor=actor, run=run_id).filter(
+    return disclose_queues(
+        actor=actor,
+        results=plan_result_list(actor=actor, run=run_id).filter(
             Q(organisation_id__in=own) | Q(location__operator_id__in=own)
-        )
+        ),
     )
 
 
 def plan_result_get(*, actor: Actor, result_id: object) -> PlanResult:
-    return access(
+    """One plan result (404 when not visible), with the MW ahead as the disclosure rule lets the actor
+    see it."""
+    result = access(
         actor,
         PlanResult.objects.select_related(
             "run",
@@ -151,13 +260,15 @@ def plan_result_get(*, actor: Actor, result_id: object) -> PlanResult:
         result_id,
         Action.VIEW,
     )
+    return disclose_queues(actor=actor, results=[result])[0]
 
 
 def plan_result_latest(*, actor: Actor, plan_id: int) -> PlanResult | None:
     run_id = latest_baseline_id()
     if run_id is None:
         return None
-    return plan_result_list(actor=actor, run=run_id).filter(plan_id=plan_id).first()
+    result = plan_result_list(actor=actor, run=run_id).filter(plan_id=plan_id).first()
+    return disclose_queues(actor=actor, results=[result])[0] if result is not None else None
 
 
 # -------------------------------------------------------------------------------------- aggregates
@@ -190,12 +301,76 @@ def bottleneck_counts(run: AnalysisRun) -> list[tuple[str, int]]:
 def unlock_rows(
     run: AnalysisRun, *, kind: str = "", carrier: str = "", limit: int | None = 100
 ) -> list[dict[str, Any]]:
+    """The unlock ranking as the viewer may see it (`AnalysisRun.shown_unlock_ranking`: projects whose
+    figures fail the disclosure rule without figures, after the others), filtered."""
     rows = [
         r
-        for r in run.unlock_ranking
+        for r in run.shown_unlock_ranking
         if (not kind or r["kind"] == kind) and (not carrier or r.get("carrier") == carrier)
     ]
     return rows[:limit] if limit else rows
+
+
+def scenario_changes(run: AnalysisRun) -> dict[str, list[float]]:
+    """Per organisation (id as string) whose plan results differ between a scenario run and its baseline:
+    [|change of CO2 by the deadline|, |the same without uncertain items|, plans changing class, plans
+    whose ready year moves]. What the scenario's difference from the baseline rests on."""
+    if run.baseline_id is None:
+        return {}
+    fields = (
+        "plan_id",
+        "organisation_id",
+        "feasibility",
+        "by_deadline",
+        "co2_reduction_t",
+        "ready_year",
+        "ready_year_certain",
+        "planned_year",
+    )
+    deadline = int((run.parameters or {}).get("deadline_year", 2030))
+
+    def rows(run_id: int) -> dict[int, tuple[Any, ...]]:
+        qs = PlanResult.objects.filter(run_id=run_id).order_by().values_list(*fields)
+        return {int(r[0]): r for r in qs}
+
+    def certain(r: tuple[Any, ...]) -> bool:
+        return r[6] is not None and max(int(r[7]), int(r[6])) <= deadline
+
+    base, scen = rows(run.baseline_id), rows(run.pk)
+    net: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
+    for plan_id in set(base) | set(scen):
+        b, s = base.get(plan_id), scen.get(plan_id)
+        if b is None or s is None:
+            r = b if b is not None else s
+            assert r is not None
+            v = net[str(r[1])]
+            v[0] += float(r[4])
+            v[2] += 1
+            continue
+        v = net[str(s[1])]
+        co2 = float(s[4])
+        v[0] += co2 * (int(bool(s[3])) - int(bool(b[3])))
+        v[1] += co2 * (int(certain(s)) - int(certain(b)))
+        v[2] += float(s[2] != b[2])
+        v[3] += float(s[5] != b[5])
+    return {org: [abs(x) for x in v] for org, v in net.items() if any(v)}
+
+
+def scenario_comparison(run: AnalysisRun, *, actor: Actor) -> dict[str, Any] | None:
+    """A scenario run's comparison with its baseline as `actor` may see it (disclosure rule on the
+    companies whose results change; the baseline's figures follow the baseline's total)."""
+    if not run.comparison:
+        return None
+    known = readable_companies(actor=actor, run=run)
+    baseline_reason = ""
+    if run.baseline_id is not None:
+        base = AnalysisRun.objects.only("id", "aggregates").filter(pk=run.baseline_id).first()
+        if base is not None:
+            base.known_companies = known
+            baseline_reason = str(base.shown_aggregates["total"].get("suppression") or "")
+    return disclosed_comparison(
+        run.comparison, scenario_changes(run), known=known, baseline_reason=baseline_reason
+    )
 
 
 def class_changes(*, actor: Actor, run: AnalysisRun) -> tuple[list[dict[str, Any]], int]:
@@ -252,12 +427,19 @@ def result_area_features(*, actor: Actor, run: AnalysisRun) -> dict[str, Any]:
     if not can_view_aggregates(actor):
         return {"type": "FeatureCollection", "features": []}
     counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for code, cls in (
+    companies: dict[str, dict[str, list[float]]] = defaultdict(dict)
+    dependent_classes = {Feasibility.CAN, Feasibility.MAY_NOT, Feasibility.CANNOT}
+    for code, cls, org in (
         PlanResult.objects.filter(run=run)
         .exclude(grid_area_code="")
-        .values_list("grid_area_code", "feasibility")
+        .values_list("grid_area_code", "feasibility", "organisation_id")
     ):
-        counts[code.removeprefix(VIRTUAL_TENNET)][cls] += 1
+        plain = code.removeprefix(VIRTUAL_TENNET)
+        counts[plain][cls] += 1
+        v = companies[plain].setdefault(str(org), [0.0, 0.0])
+        v[0] += float(cls in dependent_classes)
+        v[1] += float(cls in (Feasibility.MAY_NOT, Feasibility.CANNOT))
+    hidden = disclosed_areas(companies, known=readable_companies(actor=actor, run=run))
     features = []
     for area in visible_to(actor, GridServiceArea.objects.filter(code__in=list(counts))):
         geometry, is_bbox = area_geometry(area)
@@ -266,6 +448,7 @@ def result_area_features(*, actor: Actor, run: AnalysisRun) -> dict[str, Any]:
         c = counts[area.code]
         dependent = c[Feasibility.CAN] + c[Feasibility.MAY_NOT] + c[Feasibility.CANNOT]
         held = c[Feasibility.MAY_NOT] + c[Feasibility.CANNOT]
+        reason = hidden.get(area.code, "")
         features.append(
             {
                 "type": "Feature",
@@ -273,9 +456,11 @@ def result_area_features(*, actor: Actor, run: AnalysisRun) -> dict[str, Any]:
                 "properties": {
                     "code": area.code,
                     "name": area.name,
-                    "dependent": dependent,
-                    "held": held,
-                    "share": held / dependent if dependent else None,
+                    # blanked when the counts fail the disclosure rule (the area is drawn uncoloured)
+                    "dependent": None if reason else dependent,
+                    "held": None if reason else held,
+                    "share": None if reason or not dependent else held / dependent,
+                    "suppression": reason,
                     "is_bbox": is_bbox,
                 },
             }

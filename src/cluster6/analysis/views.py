@@ -32,6 +32,8 @@ from django_htmx.middleware import HtmxDetails
 
 from cluster6.accounts.models import User
 from cluster6.authz.policies import Action, can_view_aggregates, own_company_ids
+from cluster6.core.charts import figure_html
+from cluster6.core.exports import FORM_PARAMETER, csv_attachment, form_of, xlsx_attachment
 from cluster6.infra.constants import Certainty as InfraCertainty
 from cluster6.infra.selectors import grid_area_list
 from cluster6.plans.constants import Route
@@ -41,6 +43,7 @@ from cluster6.registry.constants import Sector
 from . import export
 from .adapters import CONGESTION_END_PREFIX
 from .constants import DIMENSIONS, FEASIBILITY_COLOURS, Binding, Bottleneck, Feasibility, ProjectKind
+from .disclosure import max_share, min_companies
 from .forms import (
     CARRIER_LABELS,
     DimensionForm,
@@ -56,6 +59,8 @@ from .selectors import (
     aggregate_view,
     bottleneck_counts,
     class_changes,
+    disclose_queues,
+    for_viewer,
     latest_baseline_id,
     log_result_reads,
     plan_result_get,
@@ -67,6 +72,7 @@ from .selectors import (
     run_get,
     run_latest,
     scenario_can,
+    scenario_comparison,
     scenario_get,
     scenario_latest_runs,
     scenario_list,
@@ -183,14 +189,7 @@ def _figure_html(fig: Any, div_id: str) -> str:
     """The figure as an HTML fragment with its own fixed height (so that it lays out the same when htmx
     swaps it in); plotly.js is loaded by the page from the local static files."""
     height = fig.layout.height
-    html: str = fig.to_html(
-        include_plotlyjs=False,
-        full_html=False,
-        div_id=div_id,
-        default_height=f"{height}px" if height else "100%",
-        config={"displayModeBar": False, "responsive": True},
-    )
-    return html
+    return figure_html(fig, div_id, height=f"{height}px" if height else "100%")
 
 
 # ------------------------------------------------------------------------------------------ overview
@@ -351,6 +350,7 @@ def _map_text() -> dict[str, str]:
         "dependent": _("afhankelijke plannen"),
         "held": _("kan niet of mag niet"),
         "noPlans": _("geen afhankelijke plannen"),
+        "suppressed": _("onvoldoende bedrijven: aantallen niet getoond"),
         "open": _("Toon de plannen"),
         "bbox": _("Getoond als omhullend kader: de bron geeft geen gebiedsgrens."),
         "loadError": _("Een kaartlaag kon niet worden geladen."),
@@ -379,6 +379,8 @@ def _overview_context(run: AnalysisRun, dimension: str, form: ParameterForm | No
 
 def _export_links(run: AnalysisRun) -> dict[str, str]:
     links = {name: _with_run("analysis:export_csv", run, name) for name in export.TABLES}
+    for name in export.TABLES:
+        links[f"{name}_machine"] = _with_run("analysis:export_csv", run, name, vorm="machine")
     links["xlsx"] = _with_run("analysis:export_xlsx", run)
     return links
 
@@ -416,6 +418,7 @@ def overview(request: HtmxHttpRequest) -> HttpResponse:
             run = run_latest(actor=actor)
     if run is None:
         return render(request, "analysis/overview.html", {"run": None, "errors": errors})
+    run = for_viewer(run, actor)  # the disclosure rule for this viewer (what it reads in full)
     dimension = DimensionForm(request.GET).dimension()
     if request.htmx and request.htmx.target == "groups-panel":
         return render(request, "analysis/overview.html#groups", _groups_context(run, dimension))
@@ -462,8 +465,9 @@ def _export_run(request: HttpRequest) -> AnalysisRun:
 @aggregate_data
 @require_GET
 def export_csv(request: HttpRequest, table: str) -> HttpResponse:
-    """One table of a run as CSV. The plan results are those the user may see (with the filters of the
-    list page), and every one of another company is logged as read (channel export)."""
+    """One table of a run as CSV (for Dutch Excel; `?vorm=machine` for machines). The plan results are
+    those the user may see (with the filters of the list page), and every one of another company is
+    logged as read (channel export)."""
     if table not in export.TABLES:
         raise Http404
     run = _export_run(request)
@@ -471,13 +475,12 @@ def export_csv(request: HttpRequest, table: str) -> HttpResponse:
     results: list[PlanResult] = []
     if table == "plannen":
         filters = ResultFilterForm(request.GET, provinces=_provinces(run)).filters()
-        results = list(plan_result_list(actor=actor, run=run, filters=filters))
+        results = disclose_queues(
+            actor=actor, results=plan_result_list(actor=actor, run=run, filters=filters)
+        )
         log_result_reads(actor=actor, results=results, channel=CHANNEL_EXPORT)
-    response = HttpResponse(
-        "\ufeff" + export.to_csv(export.table(run, table, results)), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="analyse-{run.pk}-{table}.csv"'
-    return response
+    content = export.to_csv(export.table(run, table, results), form_of(request.GET.get(FORM_PARAMETER)))
+    return csv_attachment(content, f"analyse-{run.pk}-{table}.csv")
 
 
 @aggregate_data
@@ -487,14 +490,9 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     ranking and the MIEK candidates); the plan results of other companies are logged as read."""
     run = _export_run(request)
     actor = _user(request)
-    results = list(plan_result_list(actor=actor, run=run))
+    results = disclose_queues(actor=actor, results=plan_result_list(actor=actor, run=run))
     log_result_reads(actor=actor, results=results, channel=CHANNEL_EXPORT)
-    response = HttpResponse(
-        export.to_xlsx(run, results),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="analyse-{run.pk}.xlsx"'
-    return response
+    return xlsx_attachment(export.to_xlsx(run, results), f"analyse-{run.pk}.xlsx")
 
 
 # --------------------------------------------------------------------------------------- plan results
@@ -526,7 +524,7 @@ def result_list(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"run": run, "form": form}
     if run is not None:
         pages = _page(request, plan_result_list(actor=actor, run=run, filters=form.filters()))
-        results = list(pages["page"].object_list)
+        results = disclose_queues(actor=actor, results=pages["page"].object_list)
         log_result_reads(actor=actor, results=results, channel=CHANNEL_WEB)
         context.update(pages, results=results)
     return render(request, "analysis/result_list.html", context)
@@ -702,9 +700,15 @@ def company_page(request: HttpRequest) -> HttpResponse:
 
 
 def _scenario_options(actor: User) -> ScenarioOptions:
+    """The editor's projects in a public order (kind, name, code): the ranking's order would tell the
+    gain of projects whose figures are suppressed."""
     run = run_latest(actor=actor)
     areas = list(grid_area_list(actor=actor).values_list("code", "name"))
-    return ScenarioOptions(run.unlock_ranking if run is not None else [], areas)
+    projects = sorted(
+        run.unlock_ranking if run is not None else [],
+        key=lambda e: (str(e["kind"]), str(e["name"]), str(e["code"])),
+    )
+    return ScenarioOptions(projects, areas)
 
 
 @aggregate_page
@@ -718,6 +722,7 @@ def scenario_list_view(request: HttpRequest) -> HttpResponse:
         {
             "scenario": s,
             "run": runs.get(s.pk),
+            "comparison": scenario_comparison(run, actor=actor) if (run := runs.get(s.pk)) else None,
             "can_edit": scenario_can(actor=actor, scenario=s, action=Action.EDIT),
         }
         for s in scenarios
@@ -856,17 +861,22 @@ def _overrides(scenario: Scenario, ranking: list[dict[str, Any]]) -> list[tuple[
 
 
 def _class_changes_rows(comparison: Mapping[str, Any]) -> list[dict[str, Any]]:
-    before, after = comparison.get("counts_baseline") or {}, comparison.get("counts_scenario") or {}
-    return [
-        {
-            "label": str(c.label),
-            "colour": FEASIBILITY_COLOURS[c],
-            "before": int(before.get(c.value, 0)),
-            "after": int(after.get(c.value, 0)),
-            "delta": int(after.get(c.value, 0)) - int(before.get(c.value, 0)),
-        }
-        for c in CLASSES
-    ]
+    """Plans per class, baseline and scenario; "–" where the disclosure rule blanked the counts."""
+    before, after = comparison.get("counts_baseline"), comparison.get("counts_scenario")
+    rows = []
+    for c in CLASSES:
+        b = int(before.get(c.value, 0)) if before is not None else None
+        a = int(after.get(c.value, 0)) if after is not None else None
+        rows.append(
+            {
+                "label": str(c.label),
+                "colour": FEASIBILITY_COLOURS[c],
+                "before": "–" if b is None else b,
+                "after": "–" if a is None else a,
+                "delta": None if a is None or b is None else a - b,
+            }
+        )
+    return rows
 
 
 @aggregate_page
@@ -888,21 +898,25 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = runs[0] if runs else None
     shown: list[dict[str, Any]] = []
     total_changes = 0
-    if run is not None:
+    # the comparison as the disclosure rule lets this viewer see it (no difference resting on too few
+    # companies, or on one dominant company, that it may not read)
+    comparison = (scenario_comparison(run, actor=actor) if run is not None else None) or {}
+    if run is not None and not comparison.get("suppression"):
         shown, total_changes = class_changes(actor=actor, run=run)
         log_result_reads(actor=actor, results=[c["result"] for c in shown], channel=CHANNEL_WEB)
-    comparison = (run.comparison if run is not None else None) or {}
     latest = run_latest(actor=actor)
     context = {
         "scenario": scenario,
         "run": run,
         "runs": runs,
         "comparison": comparison,
+        "disclosure_min": min_companies(),
+        "disclosure_share": round(max_share() * 100),
         "class_rows": _class_changes_rows(comparison),
         "changes": shown,
         "total_changes": total_changes,
         "hidden_changes": total_changes - len(shown),
-        "chart": _counts_chart(comparison) if comparison else "",
+        "chart": _counts_chart(comparison) if comparison and comparison.get("counts_scenario") else "",
         "stale": run is not None and scenario.updated_at > run.created_at,
         "can_edit": scenario_can(actor=actor, scenario=scenario, action=Action.EDIT),
         "overrides": _overrides(scenario, latest.unlock_ranking if latest else []),
@@ -941,7 +955,9 @@ def unlock_page(request: HttpRequest) -> HttpResponse:
                 "miek": run.shown_miek_candidates,
                 "miek_threshold": run.parameters.get("miek_threshold_mw"),
                 "exports": _export_links(run),
-                "n_gaining": sum(1 for e in run.unlock_ranking if e.get("co2_gained_t")),
+                "n_gaining": sum(1 for e in run.shown_unlock_ranking if e.get("co2_gained_t")),
+                "n_suppressed": sum(1 for e in run.shown_unlock_ranking if e.get("suppression")),
+                "disclosure_min": min_companies(),
             }
         )
     return render(request, "analysis/unlock.html", context)

@@ -42,6 +42,8 @@ from cluster6.analysis.export import to_csv, to_xlsx
 from cluster6.analysis.models import AnalysisRun, Scenario
 from cluster6.analysis.selectors import (
     class_changes,
+    disclose_queues,
+    for_viewer,
     log_result_reads,
     plan_result_latest,
     plan_result_list,
@@ -49,6 +51,7 @@ from cluster6.analysis.selectors import (
     run_get,
     run_list,
     run_summaries,
+    scenario_comparison,
     scenario_get,
     scenario_list,
     scenario_runs,
@@ -63,6 +66,7 @@ from cluster6.analysis.services import (
     scenario_update,
 )
 from cluster6.authz.policies import Action, can_view_aggregates
+from cluster6.core.exports import CsvForm
 from cluster6.plans.sharing import CHANNEL_API, CHANNEL_EXPORT
 
 from .errors import (
@@ -153,10 +157,16 @@ def _run_answer(request: Request, run: AnalysisRun, *, created: bool = False) ->
     """A run in full. The class changes of a scenario run are limited to the plans the user may see (with
     the total number); the ones shown are logged as read."""
     user = request.user
-    shown, total = class_changes(actor=user, run=run)
-    log_result_reads(actor=user, results=[c["result"] for c in shown], channel=CHANNEL_API)
+    run = for_viewer(run, user)
+    # the comparison with the baseline as the disclosure rule lets this user see it
+    comparison = scenario_comparison(run, actor=user)
+    shown: list[dict[str, Any]] = []
+    total = 0
+    if comparison is not None and not comparison.get("suppression"):
+        shown, total = class_changes(actor=user, run=run)
+        log_result_reads(actor=user, results=[c["result"] for c in shown], channel=CHANNEL_API)
     data = AnalysisRunDetailSerializer(
-        run, context={"request": request, "class_changes": (shown, total)}
+        run, context={"request": request, "class_changes": (shown, total), "comparison": comparison}
     ).data
     return Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
@@ -245,7 +255,10 @@ class IgnoreFormatParameter(DefaultContentNegotiation):
     ),
     export=extend_schema(
         summary="Export a run (CSV or XLSX)",
-        description="A file download. CSV (UTF-8 with BOM, comma-separated, decimal point): one `table`. "
+        description="A file download. CSV: one `table`; by default for machines (comma-separated, "
+        "decimal point, UTF-8 without BOM), with `vorm=excel` for Dutch Excel (semicolon-separated, decimal "
+        "comma, UTF-8 with BOM). Text that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is "
+        "written as text: prefixed with `'` in CSV, a string cell with the quote prefix in XLSX. "
         "XLSX: a workbook with every table and a sheet with the run's provenance (engine version, input "
         "hash, parameters). The plan table holds only the plan results the user may see, and each one of "
         f"another organisation is logged as read (channel `export`). {AGGREGATE_ROLES_ONLY}",
@@ -298,7 +311,7 @@ class RunViewSet(ReadViewSet):
         query = parse_query(PlanResultQuerySerializer, request)
         run = run_for_results(actor=request.user, run_id=pk)
         qs = plan_result_list(actor=request.user, run=run, filters=query.filters())
-        results = list(self.paginate_queryset(qs) or [])
+        results = disclose_queues(actor=request.user, results=self.paginate_queryset(qs) or [])
         log_result_reads(actor=request.user, results=results, channel=CHANNEL_API)
         return self.get_paginated_response(PlanResultSerializer(results, many=True).data)
 
@@ -329,20 +342,26 @@ class RunViewSet(ReadViewSet):
         fmt, name = query["format"], query.get("table", "")
         results = []
         if fmt == "xlsx" or name == "plannen":
-            results = list(plan_result_list(actor=request.user, run=run))
+            results = disclose_queues(
+                actor=request.user, results=plan_result_list(actor=request.user, run=run)
+            )
             log_result_reads(actor=request.user, results=results, channel=CHANNEL_EXPORT)
         if fmt == "xlsx":
             response = HttpResponse(to_xlsx(run, results), content_type=XLSX)
             filename = f"analyse-{run.pk}.xlsx"
         else:
-            text = "\ufeff" + to_csv(export_table(run, name, results))
-            response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+            content = to_csv(export_table(run, name, results), CsvForm(query["vorm"]))
+            response = HttpResponse(content, content_type="text/csv; charset=utf-8")
             filename = f"analyse-{run.pk}-{name}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 
 
 # --- "Wanneer kan ik aansluiten?" ----------------------------------------------------------------------
+
+
+#: The largest id a database row can have (a 64-bit signed integer).
+MAX_ID = 2**63 - 1
 
 
 class PlanConnectionView(APIView):
@@ -364,6 +383,8 @@ class PlanConnectionView(APIView):
         responses={200: ConnectionSerializer, 401: UNAUTHORIZED, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def get(self, request: Request, plan_id: int) -> Response:
+        if plan_id > MAX_ID:  # no such plan; SQLite cannot even compare an integer this large
+            raise Http404
         result = plan_result_latest(actor=request.user, plan_id=plan_id)
         if result is None:
             raise Http404

@@ -116,7 +116,9 @@ class ComparisonGroupSerializer(serializers.Serializer[Any]):
     key = serializers.CharField(help_text="Sector code, province CBS code or route code.")
     label = serializers.CharField()  # type: ignore[assignment]  # (shadows Field.label in the stubs)
     suppressed = serializers.BooleanField(
-        help_text=f"Fewer than {MIN_COMPANIES} companies (or suppressed to protect such a group)."
+        help_text=f"Fewer than {MIN_COMPANIES} companies (by default) or one company holding more than 70% "
+        "of the figures, among those whose plans the user may not read; or suppressed so that the total "
+        "minus the shown groups reveals no such group (docs/sharing.md)."
     )
     figures = ComparisonFiguresSerializer(allow_null=True, help_text="null when suppressed.")
 

@@ -27,6 +27,7 @@ from cluster6.plans.constants import (
     ConsentPurpose,
     PlanStatus,
     Route,
+    VoltageLevel,
 )
 from cluster6.plans.export import EXPORT_PURPOSE, DemandCell, DemandPlan, DemandTotal, GridDemand, grid_demand
 from cluster6.plans.models import Consent, PlanVersion
@@ -130,6 +131,10 @@ class PlanVersionSerializer(serializers.ModelSerializer[PlanVersion]):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     certainty = serializers.SerializerMethodField()
     is_superseded = serializers.SerializerMethodField()
+    # Declared, because ModelSerializer drops allow_blank from read-only fields (and the schema with it).
+    voltage_level = serializers.ChoiceField(
+        choices=VoltageLevel.choices, allow_blank=True, read_only=True, help_text="Empty when not given."
+    )
 
     class Meta:
         model = PlanVersion

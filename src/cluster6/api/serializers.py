@@ -420,6 +420,7 @@ class MeSerializer(serializers.ModelSerializer[User]):
         help_text="Ministry, RVO or administrator: sees every location."
     )
     can_import = serializers.SerializerMethodField(help_text="May run the importers.")
+    email = serializers.CharField(read_only=True, help_text="The e-mail address; empty when none is known.")
 
     class Meta:
         model = User

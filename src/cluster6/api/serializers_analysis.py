@@ -36,6 +36,14 @@ ENGINE_CERTAINTIES = list(CERTAINTY_BACK)
 #: The levels of a candidate MIEK area.
 GRID_LEVELS = [("regional", _("Regionaal net")), ("tennet", _("TenneT"))]
 EXPORT_FORMATS = [("csv", "CSV"), ("xlsx", "XLSX")]
+#: Disclosure control of a figure: "" shown, else why it is blanked (cluster6.core.disclosure).
+SUPPRESSION_CHOICES = [
+    ("", "shown"),
+    ("primary", "primary"),
+    ("dominance", "dominance"),
+    ("secondary", "secondary"),
+]
+CSV_FORMS = [("machine", "machine"), ("excel", "excel")]
 
 
 def _user_name(user: Any) -> str | None:
@@ -135,6 +143,12 @@ class ExportQuerySerializer(serializers.Serializer[Any]):
     )
     # A declared field named like a DRF setting: `format` is the file format here, not a renderer.
     format = serializers.ChoiceField(choices=EXPORT_FORMATS, default="csv", help_text="File format.")
+    vorm = serializers.ChoiceField(
+        choices=CSV_FORMS,
+        default="machine",
+        help_text="CSV form: `machine` (comma, decimal point, UTF-8 without BOM; the default) or `excel` "
+        "(for Dutch Excel: semicolon, decimal comma, UTF-8 with BOM). Ignored for XLSX.",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["format"] == "csv" and not attrs.get("table"):
@@ -356,9 +370,12 @@ class GroupFiguresSerializer(serializers.Serializer[Any]):
         allow_null=True, required=False, help_text="Distinct companies of the counted plans in the group."
     )
     suppression = serializers.ChoiceField(
-        choices=[("", "shown"), ("primary", "primary"), ("secondary", "secondary")],
-        help_text="Disclosure control: 'primary' when the group holds fewer than 3 companies, 'secondary' "
-        "when it is blanked to protect such a group; its figures are then null.",
+        choices=SUPPRESSION_CHOICES,
+        help_text="Disclosure control (docs/sharing.md): 'primary' when the figures rest on fewer companies "
+        "than the limit (default 3) that the user may not read, 'dominance' when one company holds more "
+        "than the maximum share (default 70%), 'secondary' when blanked so that the total minus the other "
+        "groups (or, for a scenario run, the difference from the baseline) reveals no suppressed one; the "
+        "figures are then null.",
     )
 
 
@@ -499,16 +516,32 @@ class ScenarioComparisonSerializer(serializers.Serializer[Any]):
     """A scenario run against the baseline of the same parameters."""
 
     name = serializers.CharField(help_text="The scenario's name as computed.")
-    co2_by_deadline_baseline_t = serializers.IntegerField()
-    co2_by_deadline_scenario_t = serializers.IntegerField()
-    co2_by_deadline_delta_t = serializers.IntegerField(help_text="Gained (positive) or lost (negative).")
-    co2_by_deadline_certain_delta_t = serializers.IntegerField()
+    suppression = serializers.ChoiceField(
+        choices=SUPPRESSION_CHOICES,
+        help_text="Disclosure control of the difference from the baseline: 'primary' when the plans whose "
+        "results change belong to fewer companies than the limit that the user may not read, 'dominance' "
+        "when one of them holds most of the change; every scenario figure (and the class changes) is then "
+        "null or empty, since the scenario minus the baseline would reveal that company's plans.",
+    )
+    baseline_suppression = serializers.ChoiceField(
+        choices=SUPPRESSION_CHOICES,
+        help_text="Disclosure control of the baseline's figures (its total): when set, the baseline's and "
+        "the scenario's own figures are null; the difference follows `suppression`.",
+    )
+    co2_by_deadline_baseline_t = serializers.IntegerField(allow_null=True)
+    co2_by_deadline_scenario_t = serializers.IntegerField(allow_null=True)
+    co2_by_deadline_delta_t = serializers.IntegerField(
+        allow_null=True, help_text="Gained (positive) or lost (negative)."
+    )
+    co2_by_deadline_certain_delta_t = serializers.IntegerField(allow_null=True)
     headline_share_baseline = serializers.FloatField(allow_null=True)
     headline_share_scenario = serializers.FloatField(allow_null=True)
-    counts_baseline = ClassCountsSerializer(help_text="Plans per class in the baseline.")
-    counts_scenario = ClassCountsSerializer(help_text="Plans per class in the scenario.")
-    plans_earlier = serializers.IntegerField(help_text="Plans whose infrastructure is ready earlier.")
-    plans_later = serializers.IntegerField()
+    counts_baseline = ClassCountsSerializer(allow_null=True, help_text="Plans per class in the baseline.")
+    counts_scenario = ClassCountsSerializer(allow_null=True, help_text="Plans per class in the scenario.")
+    plans_earlier = serializers.IntegerField(
+        allow_null=True, help_text="Plans whose infrastructure is ready earlier."
+    )
+    plans_later = serializers.IntegerField(allow_null=True)
     class_changes = serializers.SerializerMethodField()
     class_changes_total = serializers.SerializerMethodField()
 
@@ -522,9 +555,14 @@ class ScenarioComparisonSerializer(serializers.Serializer[Any]):
         return [dict(row) for row in ClassChangeSerializer(shown, many=True).data]
 
     @extend_schema_field(
-        serializers.IntegerField(help_text="How many plans change class in all (also those not shown).")
+        serializers.IntegerField(
+            allow_null=True,
+            help_text="How many plans change class in all (also those not shown); null when suppressed.",
+        )
     )
-    def get_class_changes_total(self, obj: dict[str, Any]) -> int:
+    def get_class_changes_total(self, obj: dict[str, Any]) -> int | None:
+        if obj.get("suppression"):
+            return None
         _shown, total = self.context.get("class_changes", ([], 0))
         return int(total)
 
@@ -566,16 +604,20 @@ class AnalysisRunDetailSerializer(AnalysisRunSerializer):
 
     @extend_schema_field(ScenarioComparisonSerializer(allow_null=True, help_text="Null for a baseline run."))
     def get_comparison(self, obj: AnalysisRun) -> dict[str, Any] | None:
-        if not obj.comparison:
+        # the comparison as the disclosure rule lets the user see it (api.analysis._run_answer)
+        comparison = self.context.get("comparison")
+        if not obj.comparison or comparison is None:
             return None
-        return dict(ScenarioComparisonSerializer(obj.comparison, context=self.context).data)
+        return dict(ScenarioComparisonSerializer(comparison, context=self.context).data)
 
 
 class UnlockEntrySerializer(serializers.Serializer[Any]):
     """An infrastructure project, with what it unlocks when it is ready `unlock_years_earlier` years
     earlier (a parameter of the run)."""
 
-    rank = serializers.IntegerField()
+    rank = serializers.IntegerField(
+        allow_null=True, help_text="Rank among the shown projects; null when suppressed."
+    )
     code = serializers.CharField(help_text="Project code (the key of a scenario's reinforcement shifts).")
     name = serializers.CharField()
     kind = ProjectKindField()
@@ -588,10 +630,19 @@ class UnlockEntrySerializer(serializers.Serializer[Any]):
     year_earlier = serializers.IntegerField(help_text="The year tried instead.")
     certainty = serializers.CharField(allow_blank=True, allow_null=True)
     co2_gained_t = serializers.IntegerField(
-        help_text="Extra CO2 reduction realisable by the deadline, t a year."
+        allow_null=True, help_text="Extra CO2 reduction realisable by the deadline, t a year."
     )
-    plans_unlocked = serializers.IntegerField(help_text="Plans whose class improves.")
-    plans_earlier = serializers.IntegerField(help_text="Plans whose infrastructure is ready earlier.")
+    plans_unlocked = serializers.IntegerField(allow_null=True, help_text="Plans whose class improves.")
+    plans_earlier = serializers.IntegerField(
+        allow_null=True, help_text="Plans whose infrastructure is ready earlier."
+    )
+    suppression = serializers.ChoiceField(
+        choices=SUPPRESSION_CHOICES,
+        help_text="Disclosure control ('onvoldoende bedrijven'): 'primary' when the gain rests on fewer "
+        "companies than the limit (default 3) that the user may not read, 'dominance' when one of them holds "
+        "more than the maximum share (default 70%); the figures and rank are then null and the row comes "
+        "after the shown ones.",
+    )
 
     def get_kind_label(self, obj: dict[str, Any]) -> str:
         return str(dict(ProjectKind.choices).get(obj["kind"], obj["kind"]))
@@ -611,8 +662,10 @@ class MiekCandidateSerializer(serializers.Serializer[Any]):
         allow_null=True, help_text="Plans held back by grid congestion."
     )
     n_companies = serializers.IntegerField(allow_null=True, required=False)
-    suppression = serializers.CharField(
-        allow_blank=True, help_text="'primary' when fewer than 3 companies: the figures are then null."
+    suppression = serializers.ChoiceField(
+        choices=SUPPRESSION_CHOICES,
+        help_text="'primary' (too few companies) or 'dominance' (one company holds most): the figures are "
+        "then null and the candidate comes after the shown ones.",
     )
 
 
@@ -625,7 +678,9 @@ class PlanResultGridSerializer(serializers.ModelSerializer[PlanResult]):
     area_code = serializers.CharField(
         source="grid_area_code", help_text="The service area (or TenneT level)."
     )
-    binding = serializers.ChoiceField(choices=Binding.choices, help_text="The grid part that decides.")
+    binding = serializers.ChoiceField(
+        choices=Binding.choices, allow_blank=True, help_text="The grid part that decides; empty: none."
+    )
     binding_label = serializers.CharField(source="get_binding_display")
 
     class Meta:

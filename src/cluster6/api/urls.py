@@ -1,9 +1,14 @@
-from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from typing import cast
+
+from django.conf import settings
+from django.urls import include, path, re_path
+from django.views.decorators.csp import csp_override
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import analysis, plans, views
+from . import analysis, auth, plans, views
 from .comparison import PlanComparisonView
+from .errors import not_found
 
 router = DefaultRouter()
 router.include_format_suffixes = False
@@ -20,13 +25,19 @@ router.register("analysis/scenarios", analysis.ScenarioViewSet, basename="analys
 app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # The split view serves its start-up script from its own URL (?script), so no inline script is needed
+    # under the site's Content-Security-Policy.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path(
         "redoc/",
-        SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"),
+        # ReDoc runs its search in a worker it starts from a blob: URL; the rest of the site's policy holds.
+        csp_override(cast("dict[str, list[str]]", settings.CLUSTER6_REDOC_CSP))(
+            SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html")
+        ),
         name="redoc",
     ),
-    path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("auth/token/", auth.TokenObtainView.as_view(), name="token"),
+    path("auth/token/revoke/", auth.TokenRevokeView.as_view(), name="token-revoke"),
     path("me/", views.MeView.as_view(), name="me"),
     path("exports/grid-demand/", plans.GridDemandView.as_view(), name="grid-demand"),
     # Before the router, so that a "plans" viewset's detail route cannot capture "comparison".
@@ -37,4 +48,7 @@ urlpatterns = [
         name="analysis-plan-connection",
     ),
     path("", include(router.urls)),
+    # Last: any other URL under /api/ gets the API's JSON 404 (URLs without the final slash are first
+    # redirected to it by APPEND_SLASH).
+    re_path(r"^.*/$", not_found, name="not-found"),
 ]

@@ -9,11 +9,9 @@ from django.db import models
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -35,7 +33,8 @@ from cluster6.registry.selectors import (
     location_list_ordered,
 )
 
-from .errors import BAD_REQUEST, DETAIL_ERRORS, FORBIDDEN, LIST_ERRORS, UNAUTHORIZED
+from .authentication import ApiTokenAuthentication
+from .errors import DETAIL_ERRORS, FORBIDDEN, LIST_ERRORS, UNAUTHORIZED
 from .filters import (
     EmissionQuerySerializer,
     EmissionYearQuerySerializer,
@@ -59,7 +58,7 @@ from .serializers import (
 
 #: Token first, so that an anonymous request gets 401 with a `WWW-Authenticate: Token` header rather than
 #: 403; then the session of the web interface.
-AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
+AUTHENTICATION = [ApiTokenAuthentication, SessionAuthentication]
 
 
 #: The `{id}` path parameter of detail endpoints.
@@ -266,22 +265,3 @@ class MeView(APIView):
     def get(self, request: Request) -> Response:
         assert isinstance(request.user, User)  # IsAuthenticated
         return Response(MeSerializer(request.user).data)
-
-
-class TokenView(ObtainAuthToken):
-    """Public: exchanges a user name and password for the user's API token."""
-
-    authentication_classes = []
-    permission_classes = [AllowAny]
-
-    @extend_schema(
-        summary="Obtain an API token",
-        description="Public endpoint. Send the user name and password; the answer holds the user's "
-        "token (the same one on every call). Use it as `Authorization: Token <token>`. Wrong "
-        "credentials or an inactive account give 400.",
-        request=AuthTokenSerializer,
-        responses={200: AuthTokenSerializer, 400: BAD_REQUEST},
-        auth=[],
-    )
-    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().post(request, *args, **kwargs)

@@ -9,6 +9,9 @@ admin.site.has_permission = lambda request: bool(  # type: ignore[method-assign]
 )
 admin.site.site_header = "Cluster 6 – beheer"
 
+# An unhandled exception: the API's JSON error under /api/, else templates/500.html.
+handler500 = "cluster6.api.errors.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

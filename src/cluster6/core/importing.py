@@ -33,11 +33,16 @@ from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from cluster6.core.errors import RowError, ValidationFailed
+from cluster6.core.safefiles import FileLimits, TableGuard, UnsafeFile, decode_text, file_limits
+from cluster6.core.safefiles import load_json as _load_json
 
 #: Cell values that mean "no value" in numeric, year and date fields.
 EMPTY_MARKERS = frozenset({"", "na", "n/a", "-", "null", "none", "nan"})
 #: Show a progress bar only for runs with at least this many items.
 PROGRESS_MIN_ITEMS = 200
+#: Numbers further from zero than this are refused in every field (nothing real is this large, and
+#: larger values overflow the database's integers).
+ABS_MAX_NUMBER = 1e15
 
 
 class ImportStatus(StrEnum):
@@ -258,20 +263,56 @@ class InputFile:
         return cls(path=p, name=name or p.name)
 
 
-def read_text(source: InputFile, report: ImportReport, *, sheet: str | None = None) -> str | None:
-    """The whole file as text (UTF-8, a BOM is tolerated); None, with an error, when unreadable."""
+def refuse(report: ImportReport, source: InputFile, exc: UnsafeFile, sheet: str | None = None) -> None:
+    """Record a refused file as one error that names the file."""
+    report.error(exc.line, exc.field, exc.message, sheet or source.name)
+
+
+def read_text(
+    source: InputFile, report: ImportReport, *, sheet: str | None = None, limits: FileLimits | None = None
+) -> str | None:
+    """The whole file as text; None, with an error, when unreadable or refused.
+
+    Checked before anything is parsed (core/safefiles.py): the size (from the file system, before
+    reading), the encoding (UTF-8, or UTF-16/UTF-32 with a byte-order mark) and NUL characters."""
+    limits = limits or file_limits("import")
     try:
-        return source.path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        report.error(
-            None,
-            "",
-            _("het bestand is geen geldige UTF-8-tekst (byte %(pos)s)") % {"pos": exc.start},
-            sheet,
-        )
+        size = source.path.stat().st_size
+        if size > limits.max_bytes:
+            raise UnsafeFile(
+                _("het bestand is %(size)s MB; maximaal %(max)s MB")
+                % {"size": f"{size / 2**20:.1f}".replace(".", ","), "max": limits.max_bytes // 2**20},
+                name=source.name,
+            )
+        with source.path.open("rb") as fh:
+            content = fh.read(limits.max_bytes + 1)
+        if len(content) > limits.max_bytes:  # the file grew, or is not a regular file
+            raise UnsafeFile(
+                _("het bestand is groter dan %(mb)s MB") % {"mb": limits.max_bytes // 2**20}, name=source.name
+            )
+        return decode_text(content, source.name)
+    except UnsafeFile as exc:
+        refuse(report, source, exc, sheet)
     except OSError as exc:
         report.error(None, "", _("het bestand is niet te lezen: %(err)s") % {"err": exc.strerror}, sheet)
     return None
+
+
+def load_json(
+    source: InputFile,
+    text: str,
+    report: ImportReport,
+    *,
+    sheet: str | None = None,
+    limits: FileLimits | None = None,
+) -> Any | None:
+    """Parse JSON or GeoJSON text within the limits (nesting depth, finite numbers, feature count); None,
+    with an error naming the file, when refused."""
+    try:
+        return _load_json(text, source.name, limits or file_limits("import"))
+    except UnsafeFile as exc:
+        refuse(report, source, exc, sheet)
+        return None
 
 
 @dataclass(frozen=True)
@@ -298,10 +339,21 @@ def read_csv(source: InputFile, report: ImportReport, *, sheet: str | None = Non
 
     Line numbers are those of the line where each record starts, so they match an editor's line
     numbers even when a quoted field spans lines. Returns None, with an error, when the file is
-    unreadable or empty."""
-    text = read_text(source, report, sheet=sheet)
+    unreadable, empty or beyond the limits (rows, columns, cells: core/safefiles.py)."""
+    limits = file_limits("import")
+    text = read_text(source, report, sheet=sheet, limits=limits)
     if text is None:
         return None
+    try:
+        return _parse_csv(source, text, report, sheet=sheet, guard=TableGuard(source.name, limits))
+    except UnsafeFile as exc:
+        refuse(report, source, exc, sheet)
+        return None
+
+
+def _parse_csv(
+    source: InputFile, text: str, report: ImportReport, *, sheet: str | None, guard: TableGuard
+) -> CsvTable | None:
     first = text.split("\n", 1)[0]
     delimiter = ";" if ";" in first and "," not in first else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -313,10 +365,12 @@ def read_csv(source: InputFile, report: ImportReport, *, sheet: str | None = Non
     except csv.Error as exc:
         report.error(1, "", _("ongeldige CSV: %(err)s") % {"err": exc}, sheet)
         return None
+    guard.header(len(header))
     rows: list[CsvRow] = []
     start = reader.line_num + 1
     try:
         for record in reader:
+            guard.row(len(record), line=start)
             if record and any(cell.strip() for cell in record):
                 if len(record) > len(header):
                     report.error(
@@ -387,7 +441,7 @@ class FieldReader:
         sheet: str | None = None,
         field_prefix: str = "",
     ) -> None:
-        self.values = values
+        self.values = values if isinstance(values, Mapping) else {}
         self.line = line
         self.report = report
         self.sheet = sheet
@@ -458,7 +512,11 @@ class FieldReader:
         """A decimal number; a decimal comma is accepted ("12,5") when there is no decimal point."""
         value = self.values.get(field_name)
         if isinstance(value, int | float) and not isinstance(value, bool):
-            number = float(value)
+            try:
+                number = float(value)
+            except OverflowError:
+                self.fail(field_name, _("getal te groot: '%(value)s'") % {"value": str(value)[:40]})
+                return None
         else:
             raw = self.raw(field_name)
             if self._missing(field_name, raw, required):
@@ -469,8 +527,10 @@ class FieldReader:
                 return None
             number = float(compact.replace(",", "."))
         if not math.isfinite(number):
-            self.fail(field_name, _("geen eindig getal: '%(value)s'") % {"value": value})
+            self.fail(field_name, _("geen eindig getal: '%(value)s'") % {"value": str(value)[:40]})
             return None
+        if abs(number) > ABS_MAX_NUMBER:
+            return self._in_range(field_name, number, -ABS_MAX_NUMBER, ABS_MAX_NUMBER)
         return self._in_range(field_name, number, minimum, maximum)
 
     def integer(
@@ -486,6 +546,13 @@ class FieldReader:
             return None
         compact = raw.replace(" ", "")
         if re.fullmatch(r"[+-]?\d+(\.0+)?", compact):
+            if len(compact.split(".")[0].lstrip("+-")) > 15:
+                self.fail(
+                    field_name,
+                    _("%(value)s ligt buiten het bereik %(min)s tot %(max)s")
+                    % {"value": raw[:40], "min": _fmt(-ABS_MAX_NUMBER), "max": _fmt(ABS_MAX_NUMBER)},
+                )
+                return None
             number = int(compact.split(".")[0])
         elif _NUMBER.match(compact):
             self.fail(field_name, _("geen geheel getal: '%(value)s'") % {"value": raw})

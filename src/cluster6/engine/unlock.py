@@ -66,7 +66,34 @@ def _moved_rows(
     return np.where(window, ended, rows)
 
 
+#: Per project id, per plan id: (CO2 gained, 1 when its class improves, 1 when it is ready earlier).
+Contributions = dict[str, dict[str, tuple[float, int, int]]]
+
+
 def unlock_ranking(result: AnalysisResult, years_earlier: int | None = None) -> tuple[UnlockEntry, ...]:
+    return _unlock(result, years_earlier, None)
+
+
+def unlock_ranking_with_contributions(
+    result: AnalysisResult, years_earlier: int | None = None
+) -> tuple[tuple[UnlockEntry, ...], Contributions]:
+    """The ranking and, per project, what each plan contributes to its figures: the plans a project's
+    figures rest on (disclosure control outside the engine needs them)."""
+    pairs: list[tuple[int, int, float, int, int]] = []
+    entries = _unlock(result, years_earlier, pairs)
+    ids = list(result.capacity.projects.ids) + list(result.segments.ids)
+    plan_ids = result.demand.plan_ids
+    out: Contributions = {}
+    for j, plan, gain, better, earlier in pairs:
+        per_plan = out.setdefault(ids[j], {})
+        g0, u0, e0 = per_plan.get(plan_ids[plan], (0.0, 0, 0))
+        per_plan[plan_ids[plan]] = (g0 + gain, u0 + better, e0 + earlier)
+    return entries, out
+
+
+def _unlock(
+    result: AnalysisResult, years_earlier: int | None, pairs: list[tuple[int, int, float, int, int]] | None
+) -> tuple[UnlockEntry, ...]:
     n_early = result.params.unlock_years_earlier if years_earlier is None else years_earlier
     params, demand, cls = result.params, result.demand, result.classification
     deadline = params.deadline_year
@@ -98,6 +125,19 @@ def unlock_ranking(result: AnalysisResult, years_earlier: int | None = None) -> 
         earlier[:] += np.bincount(project, weights=(ready_all < old_ready[plan]), minlength=n_total).astype(
             np.int64
         )
+        if pairs is not None:
+            better, sooner = code > old_code[plan], ready_all < old_ready[plan]
+            touched = (gain > 0) | better | sooner
+            pairs.extend(
+                zip(
+                    project[touched].tolist(),
+                    plan[touched].tolist(),
+                    gain[touched].astype(np.float64).tolist(),
+                    better[touched].astype(np.int64).tolist(),
+                    sooner[touched].astype(np.int64).tolist(),
+                    strict=True,
+                )
+            )
 
     # -- grid projects
     if n_grid:
@@ -204,4 +244,4 @@ def miek_candidates(result: AnalysisResult, threshold_mw: float | None = None) -
     return tuple(out)
 
 
-__all__ = ["miek_candidates", "unlock_ranking"]
+__all__ = ["miek_candidates", "unlock_ranking", "unlock_ranking_with_contributions"]

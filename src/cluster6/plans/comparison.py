@@ -27,12 +27,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from cluster6.authz.policies import Actor, can_view_aggregates
-from cluster6.core.disclosure import MIN_COMPANIES, suppression
+from cluster6.authz.policies import Actor, can_view_aggregates, visible_to
+from cluster6.core.disclosure import MAX_SHARE, MIN_COMPANIES, Rule, suppression
 from cluster6.registry.constants import Sector
 from cluster6.registry.models import Province
 
@@ -252,29 +253,61 @@ class GroupFigures:
 
     key: str
     figures: Figures | None
-    suppression: str = ""  # "" (shown), "primary" (< MIN_COMPANIES) or "secondary" (protects a primary)
+    # "" (shown), "primary" (too few companies), "dominance" (one company holds most) or "secondary"
+    # (protects a suppressed one)
+    suppression: str = ""
 
     @property
     def suppressed(self) -> bool:
         return self.figures is None
 
 
-def group_figures(items: Iterable[ComparedPlan], *, min_companies: int = MIN_COMPANIES) -> list[GroupFigures]:
-    """The figures per group, by key, with the disclosure rule applied.
+def contributions(items: Iterable[ComparedPlan]) -> dict[int, tuple[float, float, float]]:
+    """Per company, what it contributes to the figures of `items`: (plans, reduction before 2030 in A,
+    in B), the measures the disclosure rule checks for dominance."""
+    out: dict[int, tuple[float, float, float]] = {}
+    for item in items:
+        n, a, b = out.get(item.company, (0.0, 0.0, 0.0))
+        out[item.company] = (n + 1, a + item.change.before_a_t, b + item.change.before_b_t)
+    return out
 
-    Primary suppression: a group with fewer than `min_companies` companies. Secondary suppression: when
-    exactly one group is suppressed, the total minus the other groups would reveal it, so the shown group
-    with the fewest companies (then the smallest reduction before 2030 in A, then by key) is suppressed
-    as well."""
+
+def disclosure_rule(min_companies: int | None = None, max_share: float | None = None) -> Rule:
+    """The disclosure rule with the limits of the settings (docs/sharing.md), unless given."""
+    if min_companies is None:
+        min_companies = int(getattr(settings, "CLUSTER6_DISCLOSURE_MIN_COMPANIES", MIN_COMPANIES))
+    if max_share is None:
+        max_share = float(getattr(settings, "CLUSTER6_DISCLOSURE_MAX_SHARE", MAX_SHARE))
+    return Rule(min_companies=min_companies, max_share=max_share)
+
+
+def group_figures(
+    items: Iterable[ComparedPlan],
+    *,
+    min_companies: int | None = None,
+    max_share: float | None = None,
+    known: frozenset[int] = frozenset(),
+) -> list[GroupFigures]:
+    """The figures per group, by key, with the disclosure rule applied (cluster6.core.disclosure):
+    primary suppression of a group resting on fewer than `min_companies` companies ("primary") or on one
+    company holding more than the maximum share ("dominance"); secondary suppression until the
+    suppressed groups together (what the total minus the shown groups gives) pass the rule as well.
+    `known`: the companies whose plans the viewer may read in full (they protect nothing from it)."""
     by_group: dict[str, list[ComparedPlan]] = defaultdict(list)
     for item in items:
         by_group[item.group].append(item)
     sums = {key: summarise(members) for key, members in by_group.items()}
-    reasons = suppression({key: (f.companies, f.before_a_t) for key, f in sums.items()}, min_companies)
+    cells = {key: contributions(members) for key, members in by_group.items()}
+    reasons = suppression(cells, rule=disclosure_rule(min_companies, max_share), known=frozenset(known))
     return [
         GroupFigures(key=key, figures=None if key in reasons else f, suppression=reasons.get(key, ""))
         for key, f in sorted(sums.items())
     ]
+
+
+def totals_reason(items: Iterable[ComparedPlan], *, known: frozenset[int] = frozenset()) -> str:
+    """Why the totals of a comparison are suppressed ("" when shown)."""
+    return disclosure_rule().check(contributions(items), frozenset(known))
 
 
 # ------------------------------------------------------------------------------------------- selectors
@@ -434,6 +467,25 @@ def compared_plans(
     return result
 
 
+def readable_companies(
+    *, actor: Actor, round_ids: Sequence[int], province_code: str | None = None
+) -> frozenset[int]:
+    """The companies (as `ComparedPlan.company`: the location's operator or its parent) every compared
+    version of which the actor may read, by the policy layer (`PlanVersionPolicy`: the ministry all,
+    others with the company's consent). The disclosure rule does not hide these from it."""
+    columns = ("pk", "plan__location__operator_id", "plan__location__operator__parent_id")
+    every: dict[int, set[int]] = defaultdict(set)
+    qs = PlanVersion.objects.filter(
+        submission__round_id__in=round_ids, submission__status=SubmissionStatus.SUBMITTED
+    )
+    if province_code:
+        qs = qs.filter(plan__location__province__code=province_code)
+    for pk, operator_id, parent_id in qs.values_list(*columns):
+        every[int(parent_id or operator_id)].add(int(pk))
+    seen = set(visible_to(actor, qs).values_list("pk", flat=True))
+    return frozenset(company for company, pks in every.items() if pks <= seen)
+
+
 def group_labels(group_by: str) -> dict[str, str]:
     """Key -> display label of the groups of a dimension."""
     if group_by == GroupBy.SECTOR:
@@ -459,13 +511,16 @@ def plan_comparison(
     items = compared_plans(
         round_from=round_from, round_to=round_to, group_by=group_by, province_code=province_code
     )
+    known = readable_companies(
+        actor=actor, round_ids=[round_from.pk, round_to.pk], province_code=province_code
+    )
     labels = group_labels(group_by)
     unknown = _("Onbekend")
     groups = [
         GroupRow(
             key=g.key, label=labels.get(g.key, g.key or unknown), figures=g.figures, suppression=g.suppression
         )
-        for g in group_figures(items)
+        for g in group_figures(items, known=known)
     ]
     groups.sort(key=lambda g: (g.suppressed, -(g.figures.before_a_t if g.figures else 0.0), g.label))
     totals = summarise(items)
@@ -474,6 +529,7 @@ def plan_comparison(
         round_to=round_to,
         group_by=group_by,
         province=province,
-        totals=totals if totals.companies >= MIN_COMPANIES else None,
+        totals=None if totals_reason(items, known=known) else totals,
         groups=groups,
+        min_companies=disclosure_rule().min_companies,
     )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cluster6.authz.policies import can_view_aggregates
+from cluster6.core.charts import figure_html
 from cluster6.core.disclosure import MIN_COMPANIES
 
 from .comparison import (
@@ -142,13 +143,7 @@ def waterfall_chart(steps: list[dict[str, Any]]) -> str:
         xaxis={"showgrid": False},
         showlegend=False,
     )
-    html: str = fig.to_html(
-        include_plotlyjs=False,
-        full_html=False,
-        div_id="comparison-waterfall",
-        config={"displayModeBar": False, "responsive": True},
-    )
-    return html
+    return figure_html(fig, "comparison-waterfall")
 
 
 def _form_data(request: HttpRequest, rounds: list[SurveyRound]) -> dict[str, str]:
@@ -193,6 +188,6 @@ def comparison_page(request: HttpRequest) -> HttpResponse:
         "chart": chart,
         "group_header": group_header,
         "target_year": TARGET_YEAR,
-        "min_companies": MIN_COMPANIES,
+        "min_companies": comparison.min_companies if comparison is not None else MIN_COMPANIES,
     }
     return render(request, "plans/comparison.html", context)

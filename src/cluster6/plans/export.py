@@ -13,8 +13,6 @@ submitted revision per plan; cancelled plans and plans without electricity deman
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -36,6 +34,7 @@ from cluster6.authz.policies import (
     grid_demand_operator_ids,
     visible_to,
 )
+from cluster6.core.exports import CsvForm, csv_bytes, xlsx_bytes
 from cluster6.infra.models import GridServiceArea
 from cluster6.registry.constants import OrganisationKind
 from cluster6.registry.models import Organisation
@@ -360,20 +359,15 @@ def _plan_rows(demand: GridDemand) -> list[list[object]]:
     ]
 
 
-def grid_demand_csv(demand: GridDemand, *, table: str = "vraag") -> str:
-    """One table as CSV (comma-separated, decimal point, UTF-8): "vraag" (per area, year and status) or
-    "plannen" (the plans behind the figures)."""
-    if table not in ("vraag", "plannen"):
-        raise ValueError(f"unknown table {table!r}")
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+def grid_demand_csv(demand: GridDemand, *, table: str = "vraag", form: CsvForm = CsvForm.EXCEL) -> bytes:
+    """One table as a CSV file in `form` (`cluster6.core.exports`: for Dutch Excel or for machines;
+    formula text escaped): "vraag" (per area, year and status) or "plannen" (the plans behind the
+    figures)."""
     if table == "vraag":
-        writer.writerow(CELL_COLUMNS)
-        writer.writerows(_cell_rows(demand))
-    else:
-        writer.writerow(PLAN_COLUMNS)
-        writer.writerows(_plan_rows(demand))
-    return out.getvalue()
+        return csv_bytes(CELL_COLUMNS, _cell_rows(demand), form=form)
+    if table == "plannen":
+        return csv_bytes(PLAN_COLUMNS, _plan_rows(demand), form=form)
+    raise ValueError(f"unknown table {table!r}")
 
 
 SHEET_DEMAND = "Vraag per gebied en jaar"
@@ -471,9 +465,7 @@ def grid_demand_xlsx(demand: GridDemand) -> bytes:
     _number_formats(wp, 2, {6: "0.000", 7: "0.000"})
     _widths(wp, [14, 36, 14, 16, 22, 18, 22, 30, 30, 14, 36, 22, 12, 10])
 
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(wb)
 
 
 def _number_formats(ws: Worksheet, first_row: int, formats: dict[int, str]) -> None:

@@ -12,6 +12,8 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from cluster6.core.safefiles import file_limits
+
 from .intake import (
     DEFAULTS,
     GROUP_LABELS,
@@ -25,7 +27,6 @@ from .intake import (
     parse_number,
     parse_year,
 )
-from .services import MAX_UPLOAD_BYTES
 
 
 class DutchNumberField(forms.CharField):
@@ -173,9 +174,10 @@ class UploadForm(forms.Form):
 
     def clean_file(self) -> UploadedFile[Any]:
         upload: UploadedFile[Any] = self.cleaned_data["file"]
-        if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
+        max_bytes = file_limits("plan").max_bytes
+        if upload.size is not None and upload.size > max_bytes:
             raise forms.ValidationError(
-                _("Het bestand is groter dan %(mb)s MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
+                _("Het bestand is groter dan %(mb)s MB.") % {"mb": max_bytes // (1024 * 1024)}
             )
         return upload
 

@@ -36,6 +36,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cluster6.core.errors import RowError
+from cluster6.core.exports import CsvForm, csv_bytes, unescape_text, xlsx_bytes
+from cluster6.core.safefiles import TableGuard, UnsafeFile, check_xlsx, decode_text, file_limits
 
 from .constants import GridNeed, PlanStatus, PriorityClass, Route, TemperatureLevel, VoltageLevel
 
@@ -56,6 +58,22 @@ TRUE_WORDS = frozenset({"ja", "j", "1", "true", "waar", "yes", "y", "x"})
 FALSE_WORDS = frozenset({"nee", "n", "0", "false", "onwaar", "no"})
 
 MAX_ROWS = 2_000
+
+#: The plausible range of each number of one plan at one production location (docs/formats.md): wide
+#: enough for the largest industrial site in the Netherlands, narrow enough to catch a unit or typing
+#: error (kg for tonnes, Wh for MWh, a pasted account number).
+RANGES: dict[str, tuple[float, float]] = {
+    "co2_reduction_t": (0, 10_000_000),  # 10 Mton a year; cluster 6 together emits about 4.7 Mton
+    "electricity_delta_gwh": (-20_000, 20_000),  # 20 TWh a year; the largest sites use a few TWh
+    "extra_capacity_mw": (0, 2_000),  # 2 GW; the largest grid connections are about 1 GW
+    "gas_delta_m3": (-2_000_000_000, 2_000_000_000),  # 2 billion m3 a year; industry uses about 10
+    "hydrogen_t": (0, 1_000_000),  # 1 Mton a year: all Dutch hydrogen use today
+    "green_gas_m3": (0, 2_000_000_000),  # 2 billion m3 a year: the national 2030 target
+    "co2_transport_t": (0, 10_000_000),
+    "heat_delta_gwh": (-20_000, 20_000),
+    "capex_eur": (0, 10_000_000_000),  # EUR 10 billion
+    "funding_gap_eur": (0, 10_000_000_000),
+}
 
 
 class Kind(StrEnum):
@@ -425,7 +443,10 @@ def parse_number(value: object) -> float:
     if isinstance(value, bool):
         raise CellError(_("geen getal: '%(value)s'") % {"value": value})
     if isinstance(value, int | float):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            raise CellError(_("getal te groot: '%(value)s'") % {"value": _short(value)}) from None
     else:
         raw = str(value).strip()
         compact = raw.replace(" ", "").replace("\u00a0", "").replace("\u2212", "-")
@@ -438,8 +459,41 @@ def parse_number(value: object) -> float:
         else:
             raise CellError(_("geen getal: '%(value)s'") % {"value": raw})
     if not math.isfinite(number):
-        raise CellError(_("geen eindig getal: '%(value)s'") % {"value": value})
+        raise CellError(_("geen eindig getal: '%(value)s'") % {"value": _short(value)})
     return number
+
+
+def _short(value: object) -> str:
+    """A cell's value for a message, at most 40 characters."""
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def range_message(name: str, value: float) -> str | None:
+    """The message when `value` lies outside the plausible range of field `name` (None when inside)."""
+    if name not in RANGES:
+        return None
+    low, high = RANGES[name]
+    if low <= value <= high:
+        return None
+    column = COLUMNS_BY_NAME.get(name)
+    unit = f" {column.unit}" if column is not None and column.unit else ""
+    return _("%(value)s ligt buiten het toegestane bereik van %(min)s tot %(max)s%(unit)s") % {
+        "value": format_number(value) if abs(value) < 1e15 else f"{value:g}",
+        "min": format_number(low),
+        "max": format_number(high),
+        "unit": unit,
+    }
+
+
+def date_message(value: dt.date) -> str | None:
+    if YEAR_MIN <= value.year <= YEAR_MAX:
+        return None
+    return _("datum %(value)s ligt buiten %(min)s–%(max)s") % {
+        "value": value.strftime("%d-%m-%Y"),
+        "min": YEAR_MIN,
+        "max": YEAR_MAX,
+    }
 
 
 def parse_year(value: object) -> int:
@@ -541,13 +595,20 @@ def parse_cell(column: Column, value: object) -> Any:
             raise CellError(
                 _("%(value)s is negatief; dit veld moet 0 of meer zijn") % {"value": format_number(number)}
             )
+        out_of_range = range_message(column.name, number)
+        if out_of_range:
+            raise CellError(out_of_range)
         return number
     if column.kind == Kind.YEAR:
         return parse_year(value)
     if column.kind == Kind.BOOL:
         return parse_bool(value)
     if column.kind == Kind.DATE:
-        return parse_date(value)
+        date = parse_date(value)
+        out_of_range = date_message(date)
+        if out_of_range:
+            raise CellError(out_of_range)
+        return date
     assert column.choices is not None
     return parse_choice(value, column.choices)
 
@@ -734,7 +795,24 @@ def _gap_above_capex(v: Mapping[str, Any], _c: IntakeContext, _l: LocationInfo |
     return None
 
 
+def _range_rule(name: str) -> Rule:
+    def check(v: Mapping[str, Any], _c: IntakeContext, _l: LocationInfo | None) -> str | None:
+        value = v.get(name)
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            return None
+        return range_message(name, float(value))
+
+    return check
+
+
+def _date_in_range(v: Mapping[str, Any], _c: IntakeContext, _l: LocationInfo | None) -> str | None:
+    value = v.get("grid_request_date")
+    return date_message(value) if isinstance(value, dt.date) else None
+
+
 RULES: tuple[DomainRule, ...] = (
+    *(DomainRule(name, (name,), _range_rule(name)) for name in RANGES),
+    DomainRule("grid_request_date", ("grid_request_date",), _date_in_range),
     DomainRule(
         "investment_decision_year",
         ("investment_decision_year", "in_operation_year"),
@@ -813,21 +891,58 @@ def is_xlsx(content: bytes) -> bool:
 
 def read_table(content: bytes, name: str) -> tuple[Table | None, list[RowError]]:
     """The table of an XLSX (sheet "Plannen", or the only sheet) or CSV file (`;` or `,`, UTF-8 with or
-    without BOM; Windows-1252 as a fallback for Excel's "CSV" on Windows)."""
-    if is_xlsx(content):
-        return _read_xlsx(content)
-    return _read_csv(content, name)
+    without BOM, UTF-16 with BOM; Windows-1252 as a fallback for Excel's "CSV" on Windows).
+
+    The file is checked before it is parsed (core/safefiles.py): its size, for an XLSX the zip directory
+    (members, uncompressed size, compression ratio), XML entity declarations and each sheet's dimension,
+    rows and cells; for a CSV its encoding, NUL characters, rows, columns and cells. A refused file gives
+    one file-level error naming the file."""
+    limits = file_limits("plan")
+    try:
+        if is_xlsx(content):
+            check_xlsx(content, name, limits)
+            return _read_xlsx(content, name, max_rows=limits.max_rows, max_columns=limits.max_columns)
+        return _read_csv(content, name, guard=TableGuard(name, limits))
+    except UnsafeFile as exc:
+        return None, [RowError(exc.line, exc.field, exc.message, name or None)]
 
 
-def _read_xlsx(content: bytes) -> tuple[Table | None, list[RowError]]:
+#: What openpyxl (and the zip and XML libraries under it) raise on a broken file.
+_XLSX_ERRORS: tuple[type[Exception], ...] = (
+    zipfile.BadZipFile,
+    OSError,
+    EOFError,
+    KeyError,
+    ValueError,  # also defusedxml's refusals and Python's limit on the digits of an integer
+    TypeError,
+    IndexError,
+    AttributeError,
+    OverflowError,
+    NotImplementedError,
+    RuntimeError,
+    SyntaxError,  # xml.etree's ParseError
+)
+
+
+def _read_xlsx(
+    content: bytes, name: str, *, max_rows: int, max_columns: int
+) -> tuple[Table | None, list[RowError]]:
     from openpyxl import load_workbook
+
+    def unreadable(exc: Exception) -> tuple[None, list[RowError]]:
+        return None, [
+            RowError(
+                None,
+                "",
+                _("het bestand is geen leesbaar XLSX-bestand (%(err)s)") % {"err": _short(exc)},
+                name or None,
+            )
+        ]
 
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        return None, [
-            RowError(None, "", _("het bestand is geen leesbaar XLSX-bestand (%(err)s)") % {"err": exc})
-        ]
+    except _XLSX_ERRORS as exc:
+        return unreadable(exc)
     try:
         if SHEET_PLANS in book.sheetnames:
             sheet = book[SHEET_PLANS]
@@ -838,41 +953,47 @@ def _read_xlsx(content: bytes) -> tuple[Table | None, list[RowError]]:
                 RowError(None, "", _("het blad '%(sheet)s' ontbreekt") % {"sheet": SHEET_PLANS}, SHEET_PLANS)
             ]
         title = str(sheet.title)
-        iterator = sheet.iter_rows(values_only=True)
+        # bounded: openpyxl fills gaps between row numbers and pads rows to the width it is given
+        width = min(int(getattr(sheet, "max_column", None) or max_columns), max_columns)
+        iterator = sheet.iter_rows(values_only=True, max_row=max_rows + 1, max_col=width)
         first = next(iterator, None)
         if first is None:
             return None, [RowError(None, "", _("het blad is leeg"), title)]
         header = [_show(h).strip() for h in first]
         rows: list[tuple[int, list[object]]] = []
         for line, cells in enumerate(iterator, start=2):
+            if line > max_rows:
+                return None, [RowError(None, "", _("meer dan %(n)s regels") % {"n": max_rows}, title)]
             values: list[object] = list(cells)
             if any(not is_empty(v) for v in values):
                 rows.append((line, values))
             if len(rows) > MAX_ROWS:
                 return None, [RowError(None, "", _("meer dan %(n)s regels") % {"n": MAX_ROWS}, title)]
         return Table(sheet=title, header=header, rows=rows), []
+    except _XLSX_ERRORS as exc:
+        return unreadable(exc)
     finally:
         book.close()
 
 
-def _read_csv(content: bytes, name: str) -> tuple[Table | None, list[RowError]]:
+def _read_csv(content: bytes, name: str, *, guard: TableGuard) -> tuple[Table | None, list[RowError]]:
     sheet = name or "CSV"
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = content.decode("cp1252", errors="replace")
+    text = decode_text(content, sheet, fallback="cp1252")
     if not text.strip():
         return None, [RowError(None, "", _("het bestand is leeg"), sheet)]
-    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = [h.strip() for h in next(reader)]
+        guard.header(len(header))
         rows: list[tuple[int, list[object]]] = []
         start = reader.line_num + 1
         for record in reader:
+            guard.row(len(record), line=start)
             if any(cell.strip() for cell in record):
-                rows.append((start, list(record)))
+                # a template downloaded as CSV escapes formula-like text with a quote: take it off again
+                rows.append((start, [unescape_text(cell) for cell in record]))
             if len(rows) > MAX_ROWS:
                 return None, [RowError(None, "", _("meer dan %(n)s regels") % {"n": MAX_ROWS}, sheet)]
             start = reader.line_num + 1
@@ -1019,26 +1140,13 @@ def cell_value(column: Column, value: Any) -> Any:
     return value
 
 
-def _csv_text(column: Column, value: Any) -> str:
-    cell = cell_value(column, value)
-    if cell is None:
-        return ""
-    if isinstance(cell, float | int) and not isinstance(cell, bool):
-        return format_number(cell, thousands=False)
-    if isinstance(cell, dt.date):
-        return cell.isoformat()
-    return str(cell)
-
-
 def build_csv(columns: Sequence[Column], rows: Iterable[Mapping[str, Any]]) -> bytes:
-    """The same columns as the template as CSV: `;`-separated, UTF-8 with BOM, Dutch decimal comma."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    """The same columns as the template as CSV for Dutch Excel (`cluster6.core.exports`): `;`-separated,
+    UTF-8 with BOM, Dutch decimal comma, text that would be a formula prefixed with `'`."""
     with translation.override("nl"):
-        writer.writerow([c.header for c in columns])
-    for row in rows:
-        writer.writerow([_csv_text(c, row.get(c.name)) for c in columns])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+        header = [c.header for c in columns]
+    body = [[cell_value(c, row.get(c.name)) for c in columns] for row in rows]
+    return csv_bytes(header, body, form=CsvForm.EXCEL)
 
 
 def build_xlsx(
@@ -1204,9 +1312,7 @@ def build_xlsx(
             help_sheet.column_dimensions[letter].width = width
         book.move_sheet(lists, offset=3)
 
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes(book)
 
 
 def display_value(column: Column, value: Any) -> str:

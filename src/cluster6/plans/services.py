@@ -29,6 +29,7 @@ from cluster6.accounts.models import User
 from cluster6.audit.services import audit_record
 from cluster6.authz.policies import Action, own_company_ids, policy_for
 from cluster6.core.errors import RowError, ValidationFailed
+from cluster6.core.safefiles import file_limits
 from cluster6.registry.models import Organisation, ProductionLocation
 
 from .constants import RoundStatus, SubmissionStatus
@@ -45,9 +46,6 @@ from .intake import (
 )
 from .models import Plan, PlanVersion, Submission, SurveyRound
 from .selectors import intake_context, organisation_locations, previous_submission, version_values
-
-#: The largest file an upload may be.
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 def _jsonable(value: Any) -> Any:
@@ -368,10 +366,11 @@ def submission_reopen(*, submission: Submission, actor: User | None, reason: str
 
 def _read_upload(file: IO[bytes]) -> tuple[bytes, str]:
     name = str(getattr(file, "name", "") or "")
-    content = file.read(MAX_UPLOAD_BYTES + 1)
-    if len(content) > MAX_UPLOAD_BYTES:
+    max_bytes = file_limits("plan").max_bytes  # core/safefiles.py; read_table checks the rest
+    content = file.read(max_bytes + 1)
+    if len(content) > max_bytes:
         raise ValidationFailed(
-            [RowError(None, "", _("het bestand is groter dan %(mb)s MB") % {"mb": MAX_UPLOAD_BYTES // 2**20})]
+            [RowError(None, "", _("het bestand is groter dan %(mb)s MB") % {"mb": max_bytes // 2**20})]
         )
     return content, name.rsplit("/", 1)[-1]
 

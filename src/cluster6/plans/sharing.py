@@ -46,7 +46,8 @@ from .models import Consent, PlanVersion, SurveyRound
 CHANNEL_WEB = "web"
 CHANNEL_API = "api"
 CHANNEL_EXPORT = "export"
-CHANNELS = (CHANNEL_WEB, CHANNEL_API, CHANNEL_EXPORT)
+CHANNEL_ADMIN = "admin"
+CHANNELS = (CHANNEL_WEB, CHANNEL_API, CHANNEL_EXPORT, CHANNEL_ADMIN)
 
 #: ReadLog.target_type of a plan version.
 PLAN_VERSION_TARGET = PlanVersion._meta.label_lower

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cluster6.accounts.models import User
 from cluster6.authz.policies import Action, grid_demand_operator_ids, own_company_ids, sees_all_plans
+from cluster6.core.exports import FORM_PARAMETER, csv_attachment, form_of, xlsx_attachment
 
 from .constants import STATUS_CERTAINTY, Certainty, ConsentPurpose, PlanStatus
 from .export import (
@@ -266,8 +267,8 @@ def _filename(demand: GridDemand, suffix: str) -> str:
 @login_required
 @require_GET
 def export_download(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The export as CSV (`?tabel=vraag` or `plannen`) or XLSX; every plan behind it is logged as read
-    (channel export)."""
+    """The export as CSV (`?tabel=vraag` or `plannen`; for Dutch Excel, `?vorm=machine` for machines) or
+    XLSX; every plan behind it is logged as read (channel export)."""
     form = _export_form(request)
     demand = _demand(request, form)
     if demand is None:
@@ -277,16 +278,8 @@ def export_download(request: HttpRequest, fmt: str) -> HttpResponse:
         actor=_user(request), versions=demand.versions, channel=CHANNEL_EXPORT, purpose=EXPORT_PURPOSE
     )
     if fmt == "xlsx":
-        response = HttpResponse(
-            grid_demand_xlsx(demand),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{_filename(demand, ".xlsx")}"'
-        return response
+        return xlsx_attachment(grid_demand_xlsx(demand), _filename(demand, ".xlsx"))
     table = "plannen" if request.GET.get("tabel") == "plannen" else "vraag"
-    response = HttpResponse(
-        "\ufeff" + grid_demand_csv(demand, table=table), content_type="text/csv; charset=utf-8"
-    )
+    content = grid_demand_csv(demand, table=table, form=form_of(request.GET.get(FORM_PARAMETER)))
     suffix = "-plannen.csv" if table == "plannen" else ".csv"
-    response["Content-Disposition"] = f'attachment; filename="{_filename(demand, suffix)}"'
-    return response
+    return csv_attachment(content, _filename(demand, suffix))

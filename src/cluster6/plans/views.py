@@ -25,6 +25,8 @@ from django_htmx.middleware import HtmxDetails
 
 from cluster6.authz.policies import Action
 from cluster6.core.errors import RowError, ValidationFailed
+from cluster6.core.exports import csv_attachment, xlsx_attachment
+from cluster6.core.safefiles import announced_too_large, file_limits
 from cluster6.registry.models import Organisation
 
 from .constants import RoundStatus, SubmissionStatus
@@ -351,6 +353,13 @@ def round_upload(request: HtmxHttpRequest, code: str) -> HttpResponse:
     round_ = round_get(actor=request.user, code=code)
     acting = _company(request)
     draft = _draft(request, round_, acting.organisation)
+    max_bytes = file_limits("plan").max_bytes
+    if announced_too_large(request.META.get("CONTENT_LENGTH"), max_bytes + 2**20):  # before reading it
+        form = UploadForm()
+        form.cleaned_data = {}
+        form.add_error("file", _("Het bestand is groter dan %(mb)s MB.") % {"mb": max_bytes // 2**20})
+        context = _round_context(request, round_, acting, upload_form=form)
+        return render(request, "plans/round_detail.html", context, status=400)
     form = UploadForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
@@ -382,35 +391,22 @@ def _template_data(
     return round_, organisation, round_columns(round_.requested_fields), rows, locations
 
 
-def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @login_required
 @require_GET
 def round_template_xlsx(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """The round's XLSX template, prefilled with the company's current plans."""
     round_, organisation, columns, rows, locations = _template_data(request, code)
     content = build_xlsx(round_name=round_.name, columns=columns, rows=rows, locations=locations)
-    return _attachment(
-        content,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        f"plannen-{round_.code}-{slugify(organisation.name)}.xlsx",
-    )
+    return xlsx_attachment(content, f"plannen-{round_.code}-{slugify(organisation.name)}.xlsx")
 
 
 @login_required
 @require_GET
 def round_template_csv(request: HtmxHttpRequest, code: str) -> HttpResponse:
-    """The same columns and rows as CSV (`;`, UTF-8 with BOM)."""
+    """The same columns and rows as CSV for Dutch Excel (`;`, decimal comma, UTF-8 with BOM; formula text
+    escaped): the upload reads it back."""
     round_, organisation, columns, rows, _locations = _template_data(request, code)
-    return _attachment(
-        build_csv(columns, rows),
-        "text/csv; charset=utf-8",
-        f"plannen-{round_.code}-{slugify(organisation.name)}.csv",
-    )
+    return csv_attachment(build_csv(columns, rows), f"plannen-{round_.code}-{slugify(organisation.name)}.csv")
 
 
 @login_required

@@ -3,7 +3,10 @@ written to the audit log like every other change."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from cluster6.audit.admin import AuditedAdmin, PolicyPermissions, TabularInline
@@ -62,10 +65,23 @@ class BusinessParkAdmin(AuditedAdmin):
 
 
 class EmissionInline(PolicyPermissions, TabularInline):
+    """Shown read-only, like EmissionRecordAdmin: the policy lets nobody edit emission records by hand (they
+    come from the EU ETS and NEa imports)."""
+
     model = EmissionRecord
     extra = 0
     fields = ("year", "tco2e", "source", "verified")
+    readonly_fields = fields
     ordering = ("-year", "source")
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(ProductionLocation)

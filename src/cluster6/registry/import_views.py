@@ -21,10 +21,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cluster6.authz.policies import can_import
 from cluster6.core.importing import ImportReport, InputFile
+from cluster6.core.safefiles import announced_too_large, file_limits
 
 from .importers.service import KIND_CHOICES, import_files, import_run_list
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_FILES = 10
 
 
@@ -62,11 +62,12 @@ class ImportForm(forms.Form):
         files: list[UploadedFile[Any]] = self.cleaned_data["uploads"]
         if len(files) > MAX_FILES:
             raise forms.ValidationError(_("Hooguit %(n)s bestanden tegelijk.") % {"n": MAX_FILES})
+        max_bytes = file_limits("import").max_bytes
         for upload in files:
-            if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
+            if upload.size is not None and upload.size > max_bytes:
                 raise forms.ValidationError(
                     _("%(name)s is groter dan %(mb)s MB.")
-                    % {"name": upload.name, "mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
+                    % {"name": upload.name, "mb": max_bytes // (1024 * 1024)}
                 )
         return files
 
@@ -101,7 +102,19 @@ def import_page(request: HttpRequest) -> HttpResponse:
     if not can_import(request.user):
         raise PermissionDenied
     report: ImportReport | None = None
-    if request.method == "POST":
+    status = 200
+    if request.method == "POST" and announced_too_large(
+        request.META.get("CONTENT_LENGTH"), MAX_FILES * file_limits("import").max_bytes + 2**20
+    ):
+        form = ImportForm()
+        form.cleaned_data = {}
+        form.add_error(
+            None,
+            _("De upload is groter dan %(mb)s MB; er is niets gelezen.")
+            % {"mb": MAX_FILES * file_limits("import").max_bytes // 2**20},
+        )
+        status = 400
+    elif request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             report = _run_upload(form, request)
@@ -117,4 +130,5 @@ def import_page(request: HttpRequest) -> HttpResponse:
             "runs": import_run_list(actor=request.user),
             "kinds": dict(KIND_CHOICES),
         },
+        status=status,
     )

@@ -21,6 +21,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
 from cluster6.authz.policies import Action
+from cluster6.core.charts import figure_html
 from cluster6.infra.constants import CongestionColour
 from cluster6.infra.selectors import area_geometry
 
@@ -163,13 +164,7 @@ def _emission_chart(series: list[tuple[int, int, str, bool]]) -> str:
         yaxis={"title": {"text": unit}, "gridcolor": "#e6e6e6", "rangemode": "tozero", "tickformat": ",.0f"},
         bargap=0.25,
     )
-    html: str = fig.to_html(
-        include_plotlyjs=False,
-        full_html=False,
-        div_id="emission-chart",
-        config={"displayModeBar": False, "responsive": True},
-    )
-    return html
+    return figure_html(fig, "emission-chart")
 
 
 def _detail_context(

@@ -1,13 +1,16 @@
 """Settings shared by every environment. All environment variables are read through core.env."""
 
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import plotly
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 from xstatic.pkg import leaflet
 
-from cluster6.core.env import env
+from cluster6.core.env import env, env_bool
 
 SRC_DIR = Path(__file__).resolve().parents[2]  # src/cluster6
 PROJECT_DIR = SRC_DIR.parents[1]
@@ -36,6 +39,14 @@ CLUSTER6_DISCLOSURE_MIN_COMPANIES = int(
         default="3",
     )
 )
+#: Disclosure control: a figure of which one company holds more than this share is not shown.
+CLUSTER6_DISCLOSURE_MAX_SHARE = float(
+    env(
+        "CLUSTER6_DISCLOSURE_MAX_SHARE",
+        help="A figure of which one company holds more than this share (0-1) is not shown (default 0.70).",
+        default="0.70",
+    )
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -46,7 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -65,6 +76,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "cluster6.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cluster6.core.middleware.DutchByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -74,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a lockout flagged during authentication into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cluster6.config.urls"
@@ -108,7 +123,15 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
+    # Concurrent requests on the embedded database (docs/runbook.md, "SQLite"): WAL lets readers run
+    # beside one writer; IMMEDIATE makes every transaction.atomic() take the write lock when it begins,
+    # so a transaction that reads and then writes (the read log, a plan save) waits for the busy timeout
+    # instead of failing at once with "database is locked" when its snapshot is out of date.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -121,6 +144,97 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+
+# --- Accounts: lockout, sessions, e-mail, API tokens, single sign-on (docs/runbook.md, "Accounts") ---
+#: django-axes checks every authenticate() first; ModelBackend then checks the password. With OIDC on,
+#: production.py adds the OIDC backend.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(
+    env(
+        "CLUSTER6_AXES_FAILURE_LIMIT",
+        help="Wrong passwords in a row before a user name is locked out from an address (default 5).",
+        default="5",
+    )
+)
+AXES_COOLOFF_TIME = timedelta(
+    minutes=int(
+        env(
+            "CLUSTER6_AXES_COOLOFF_MINUTES",
+            help="Minutes a locked-out user name + address stays locked (default 30).",
+            default="30",
+        )
+    )
+)
+# Lock the combination of user name and address: a guesser from one address cannot lock every user out,
+# and a user is not locked out by someone guessing elsewhere. The per-address rate limit of the token
+# endpoint (CLUSTER6_API_TOKEN_THROTTLE_RATE) slows guessing across user names.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "cluster6.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "cluster6.accounts.lockout.client_ip"
+AXES_ENABLE_ADMIN = False  # the attempts are in the platform's own admin (accounts/admin.py), audited
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "new_password1", "new_password2"]
+CLUSTER6_TRUSTED_PROXY_COUNT = int(
+    env(
+        "CLUSTER6_TRUSTED_PROXY_COUNT",
+        help="Reverse proxies in front of the app that append to X-Forwarded-For (0: the socket address).",
+        default="0",
+    )
+)
+
+#: A session lasts one working day from login (not extended by activity) and ends when the browser closes.
+CLUSTER6_SESSION_HOURS = int(
+    env("CLUSTER6_SESSION_HOURS", help="Hours a login lasts at most (default 9: a working day).", default="9")
+)
+SESSION_COOKIE_AGE = 60 * 60 * CLUSTER6_SESSION_HOURS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_SAVE_EVERY_REQUEST = False
+
+#: E-mail (password reset links): Django 6.1's MAILERS. SMTP unless DJANGO_EMAIL_BACKEND says otherwise;
+#: dev.py prints mails on the console, production.py sets the SMTP server.
+MAILERS: dict[str, dict[str, Any]] = {
+    "default": {
+        "BACKEND": env(
+            "DJANGO_EMAIL_BACKEND",
+            help="Django e-mail backend (password reset mails); SMTP unless set (dev.py: the console).",
+            default="django.core.mail.backends.smtp.EmailBackend",
+        )
+    }
+}
+DEFAULT_FROM_EMAIL = env(
+    "DJANGO_DEFAULT_FROM_EMAIL",
+    help="Sender of the platform's e-mail.",
+    default="Cluster 6 <noreply@localhost>",
+)
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 2  # a reset link is valid for two hours
+
+CLUSTER6_API_TOKEN_DAYS = int(
+    env("CLUSTER6_API_TOKEN_DAYS", help="Days a new API token is valid (default 30).", default="30")
+)
+CLUSTER6_API_TOKEN_MAX_DAYS = int(
+    env(
+        "CLUSTER6_API_TOKEN_MAX_DAYS",
+        help="Longest validity a user may choose for a token (default 90).",
+        default="90",
+    )
+)
+CLUSTER6_API_TOKEN_THROTTLE_RATE = env(
+    "CLUSTER6_API_TOKEN_THROTTLE_RATE",
+    help="Requests to the token endpoint per client address (DRF rate, default 10/min).",
+    default="10/min",
+)
+
+#: OpenID Connect single sign-on (mozilla-django-oidc), off by default; see production.py and the runbook.
+CLUSTER6_OIDC_ENABLED = env_bool(
+    "CLUSTER6_OIDC_ENABLED", help="Offer login through OpenID Connect (production settings).", default=False
+)
+OIDC_CREATE_USER = False  # match existing users by e-mail address; roles are given in the admin
+OIDC_USE_PKCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
@@ -137,8 +251,31 @@ STATICFILES_DIRS = [
     ("vendor/leaflet", leaflet.BASE_DIR),
 ]
 MEDIA_ROOT = VAR_DIR / "media"
-DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# Request bodies: form fields (not files) up to 2.5 MB; uploads above 2.5 MB go to a temporary file, not
+# memory; at most 20 files per request. Each upload's size is checked in its form and again, with its
+# rows, cells and (XLSX) uncompressed size, before parsing (core/safefiles.py, docs/formats.md "Limits").
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+#: Limits on uploaded and imported files (keys and defaults: core/safefiles.py DEFAULT_LIMITS).
+CLUSTER6_FILE_LIMITS = {
+    key: int(env(f"CLUSTER6_{key.upper()}", help=text, default=str(default)))
+    for key, default, text in (
+        ("plan_upload_max_mb", 5, "Largest plan upload (XLSX/CSV) in MB."),
+        ("plan_max_rows", 10_000, "Most rows of a plan file's sheet or CSV (blank rows included)."),
+        ("plan_max_columns", 200, "Most columns of a plan file."),
+        ("plan_max_cells", 100_000, "Most cells of a plan file's sheet or CSV."),
+        ("import_max_mb", 50, "Largest file for `cluster6 import` and the import page, in MB."),
+        ("import_max_rows", 1_000_000, "Most rows of an imported CSV."),
+        ("import_max_columns", 500, "Most columns of an imported CSV."),
+        ("import_max_cells", 5_000_000, "Most cells of an imported CSV."),
+        ("xlsx_max_uncompressed_mb", 30, "Largest total uncompressed size of an XLSX, in MB."),
+        ("xlsx_max_ratio", 100, "Highest compression ratio of an XLSX member of 1 MB or more."),
+        ("xlsx_max_members", 200, "Most members (parts) of an XLSX."),
+        ("json_max_depth", 64, "Deepest nesting of an imported JSON or GeoJSON file."),
+        ("geojson_max_features", 100_000, "Most features of an imported GeoJSON file."),
+    )
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -147,10 +284,51 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# --- Security headers (docs/runbook.md, "Security headers") ---------------------------------------------
+#: Content-Security-Policy: everything from the platform itself, no inline script and no eval (charts are
+#: drawn by core/js/charts.js from JSON data blocks). Inline styles stay allowed: plotly.js and Leaflet
+#: set them at run time, and they cannot run code. The API's Swagger UI and ReDoc pages get their own
+#: policy (api/urls.py).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+#: The API's ReDoc page (api/urls.py): the site's policy plus the blob: worker of its search.
+CLUSTER6_REDOC_CSP = {**SECURE_CSP, "worker-src": [CSP.SELF, "blob:"]}
+#: Permissions-Policy (core.middleware.SecurityHeadersMiddleware): no page may use these browser features.
+PERMISSIONS_POLICY_DENIED = (
+    "accelerometer",
+    "autoplay",
+    "bluetooth",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "cluster6.api.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -186,6 +364,7 @@ SPECTACULAR_SETTINGS = {
         "PlanCertaintyEnum": "cluster6.plans.constants.Certainty",
         "PlanStatusEnum": "cluster6.plans.constants.PlanStatus",
         "RoundStatusEnum": "cluster6.plans.constants.RoundStatus",
+        "SuppressionEnum": "cluster6.api.serializers_analysis.SUPPRESSION_CHOICES",
     },
 }
 

@@ -21,7 +21,6 @@ file (or derived from a compiled table) are replaced by the new set.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from cluster6.core.importing import (
     FieldReader,
     InputFile,
     check_unique_keys,
+    load_json,
     read_csv,
     read_text,
     require_columns,
@@ -292,10 +292,8 @@ class CarrierImporter(Importer[CarrierPlan]):
                 self._point(r, plan, sheet, code, (lon, lat))
 
     def _validate_geojson(self, source: InputFile, text: str, sheet: str | None, plan: CarrierPlan) -> None:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            self.report.error(exc.lineno, "", _("ongeldige JSON: %(err)s") % {"err": exc.msg}, sheet)
+        data = load_json(source, text, self.report, sheet=sheet)
+        if data is None:
             return
         features = data.get("features") if isinstance(data, dict) else None
         if (

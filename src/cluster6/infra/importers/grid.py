@@ -30,6 +30,7 @@ from cluster6.core.importing import (
     ImportReport,
     InputFile,
     check_unique_keys,
+    load_json,
     progress,
     read_csv,
     read_text,
@@ -451,10 +452,8 @@ class GridImporter(Importer[GridPlan]):
                 )
 
     def _validate_json(self, source: InputFile, text: str, sheet: str | None, plan: GridPlan) -> None:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            self.report.error(exc.lineno, "", _("ongeldige JSON: %(err)s") % {"err": exc.msg}, sheet)
+        data = load_json(source, text, self.report, sheet=sheet)
+        if data is None:
             return
         if isinstance(data, dict) and data.get("type") == "FeatureCollection":
             self.report.notes.append(_("%(file)s: congestiegebieden") % {"file": source.name})

@@ -9,7 +9,6 @@ coordinates is placed again (municipality, province, derived cluster).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from cluster6.core.importing import (
     ImportReport,
     InputFile,
     check_unique_keys,
+    load_json,
     read_csv,
     read_text,
     require_columns,
@@ -66,10 +66,8 @@ def read_feature_collection(
     text = read_text(source, report, sheet=sheet)
     if text is None:
         return None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        report.error(exc.lineno, "", _("ongeldige JSON: %(err)s") % {"err": exc.msg}, sheet)
+    data = load_json(source, text, report, sheet=sheet)
+    if data is None:
         return None
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         report.error(None, "type", _("geen GeoJSON FeatureCollection"), sheet)

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from django.db import models
@@ -44,6 +45,8 @@ KIND_CHOICES = [
 
 MAX_STORED_ERRORS = 500
 
+logger = logging.getLogger(__name__)
+
 _RUN_STATUS = {
     ImportStatus.APPLIED: ImportRun.Status.APPLIED,
     ImportStatus.DRY_RUN: ImportRun.Status.DRY_RUN,
@@ -68,7 +71,7 @@ def import_files(
     if not files:
         report.error(None, "", _("geen bestand opgegeven"))
     importer = IMPORTERS[kind](report, progress=progress)
-    plan = importer.validate(files) if files else None
+    plan = _validate(importer, files, report) if files else None
 
     def write(_report: ImportReport) -> None:
         if plan is not None:
@@ -78,6 +81,33 @@ def import_files(
         _record(finished, actor=actor)
 
     return execute(report, write, record=record)
+
+
+#: What a file of unexpected shape can make an importer raise while it validates (a list where an
+#: object belongs, a value of the wrong type): the run is rejected with a file-level error, never a 500.
+_SHAPE_ERRORS: tuple[type[Exception], ...] = (
+    AttributeError,
+    TypeError,
+    KeyError,
+    IndexError,
+    ValueError,
+    OverflowError,
+    RecursionError,
+)
+
+
+def _validate(importer: Importer[object], files: Sequence[InputFile], report: ImportReport) -> object | None:
+    try:
+        return importer.validate(files)
+    except _SHAPE_ERRORS as exc:
+        logger.warning("import.validate_failed kind=%s files=%s", report.kind, report.files, exc_info=True)
+        report.error(
+            None,
+            "",
+            _("het bestand heeft een onverwachte vorm en is niet ingelezen (%(err)s)")
+            % {"err": type(exc).__name__},
+        )
+        return None
 
 
 def _record(report: ImportReport, *, actor: User | None) -> ImportRun:

@@ -90,10 +90,13 @@
       var url = cfg.resultsUrl + "&gebied=" + encodeURIComponent(p.code);
       return (
         '<div class="popup"><span class="popup__title">' + esc(p.name) + "</span>" +
-        '<span class="popup__sub">' + esc(p.code) + "</span><dl>" +
-        "<dt>" + esc(text.dependent) + "</dt><dd>" + fmt(p.dependent) + "</dd>" +
-        "<dt>" + esc(text.held) + "</dt><dd>" + fmt(p.held) + " (" + pct(p.share) + ")</dd>" +
-        "</dl>" + (p.is_bbox ? '<p class="popup__note">' + esc(text.bbox) + "</p>" : "") +
+        '<span class="popup__sub">' + esc(p.code) + "</span>" +
+        // counts resting on too few companies are blanked by the disclosure rule (docs/sharing.md)
+        (p.suppression
+          ? '<p class="popup__note">' + esc(text.suppressed) + "</p>"
+          : "<dl><dt>" + esc(text.dependent) + "</dt><dd>" + fmt(p.dependent) + "</dd>" +
+            "<dt>" + esc(text.held) + "</dt><dd>" + fmt(p.held) + " (" + pct(p.share) + ")</dd></dl>") +
+        (p.is_bbox ? '<p class="popup__note">' + esc(text.bbox) + "</p>" : "") +
         '<a class="popup__link" href="' + url + '">' + esc(text.open) + " ›</a></div>"
       );
     }

@@ -1,7 +1,9 @@
-"""cluster6 import ets|nea|boundaries|grid PATH... [--dry-run] [--json]
+"""cluster6 import ets|nea|boundaries|grid|carriers PATH... [--dry-run] [--json]
 
-Validates every row of every file first; with any error nothing is written and the command exits with
-status 1, naming every bad row. See docs/formats.md for the accepted files.
+Checks every file before parsing it (size, encoding, rows, columns, cells, JSON depth: core/safefiles.py),
+then validates every row of every file; with any error nothing is written and the command exits with
+status 1, naming the file or every bad row (no traceback). See docs/formats.md for the accepted files
+and the limits.
 """
 
 from __future__ import annotations
