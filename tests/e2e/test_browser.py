@@ -149,9 +149,8 @@ def test_province_user_filters_opens_a_location_and_the_map(browser_page, nation
 
     # filter on sector: htmx swaps the results and pushes the URL
     page.select_option("#id_sector", "keramiek")
-    page.wait_for_function(
-        "document.querySelector('.results__count').textContent.includes('3 productielocaties')"
-    )
+    # a locator wait, not wait_for_function: its polling evaluates a string, which the CSP forbids
+    page.locator(".results__count", has_text="3 productielocaties").wait_for()
     assert "sector=keramiek" in page.url
     sectors = page.locator("#location-results tbody .sector-chip").all_inner_texts()
     assert sectors == ["Keramiek"] * 3
