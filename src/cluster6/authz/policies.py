@@ -365,6 +365,24 @@ def can_view_aggregates(actor: Actor) -> bool:
     return is_national(actor) or any(m.role in AGGREGATE_ROLES for m in memberships(actor))
 
 
+def can_view_scope(actor: Actor) -> bool:
+    """The scope page (docs/scope.md, "Afbakening cluster 6") is for the programme: the national
+    roles and Stichting Cluster 6. Provinces, grid operators and companies do not see it."""
+    return is_national(actor) or any(m.role in PROGRAMME_ROLES for m in memberships(actor))
+
+
+def scope_review_locations[M: models.Model](actor: Actor, qs: models.QuerySet[M]) -> models.QuerySet[M]:
+    """The locations the scope page may list: none without `can_view_scope`; every location for the
+    national roles; for Stichting Cluster 6 its cluster-6 locations and every EU ETS installation (the
+    EUTL publishes their names, operators and verified emissions), so that it sees which installations
+    the rules leave out and why."""
+    if not can_view_scope(actor):
+        return qs.none()
+    if is_national(actor):
+        return qs
+    return qs.filter(Q(cluster=CLUSTER6) | Q(is_ets=True))
+
+
 @dataclass(frozen=True)
 class AnalysisRunPolicy:
     """A run holds aggregates only (its per-plan results are PlanResult rows, under their own policy):

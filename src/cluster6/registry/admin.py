@@ -19,7 +19,9 @@ from .models import (
     Organisation,
     ProductionLocation,
     Province,
+    ScopeRule,
 )
+from .services import locations_derive_clusters
 
 
 @admin.register(Province)
@@ -45,6 +47,40 @@ class ClusterMunicipalityAdmin(AuditedAdmin):
     list_display = ("municipality_name", "municipality_code", "cluster")
     list_filter = ("cluster",)
     search_fields = ("municipality_name", "municipality_code")
+
+
+@admin.register(ScopeRule)
+class ScopeRuleAdmin(AuditedAdmin):
+    """The cluster-6 scope rules (docs/scope.md), in the order they are tried. After editing, the action
+    "apply" re-derives the cluster of every location."""
+
+    list_display = ("position", "name", "area", "outcome", "borderline", "is_active")
+    list_display_links = ("name",)
+    list_filter = ("outcome", "area", "borderline", "is_active")
+    search_fields = ("name", "explanation")
+    ordering = ("position",)
+    actions = ["apply_rules"]
+    fields = (
+        "position",
+        "name",
+        "explanation",
+        "area",
+        "sectors",
+        "activity_codes",
+        "nace_prefixes",
+        "municipality_codes",
+        "ets_installation_ids",
+        "outcome",
+        "borderline",
+        "is_active",
+    )
+
+    @admin.action(description=_("Regels toepassen op alle locaties"))
+    def apply_rules(self, request: HttpRequest, queryset: Any) -> None:
+        changed = locations_derive_clusters(actor=request.user)  # type: ignore[arg-type]
+        self.message_user(
+            request, _("Clusterindeling opnieuw afgeleid: %(n)d locaties gewijzigd.") % {"n": changed}
+        )
 
 
 @admin.register(Organisation)
@@ -92,7 +128,7 @@ class ProductionLocationAdmin(AuditedAdmin):
     list_select_related = ("operator", "province")
     autocomplete_fields = ("operator", "grid_operator", "municipality", "province", "business_park")
     raw_id_fields = ("grid_service_area",)
-    readonly_fields = ("cluster", "in_lces_scope", "created_at", "updated_at")
+    readonly_fields = ("cluster", "scope_rule", "in_lces_scope", "created_at", "updated_at")
     inlines = [EmissionInline]
     fieldsets = (
         (None, {"fields": ("name", "operator", "sector", "nace_code", "is_active", "origin")}),
@@ -130,7 +166,15 @@ class ProductionLocationAdmin(AuditedAdmin):
         ),
         (
             _("Cluster"),
-            {"fields": ("cluster_derived", "cluster_override", "cluster_override_reason", "cluster")},
+            {
+                "fields": (
+                    "cluster_derived",
+                    "scope_rule",
+                    "cluster_override",
+                    "cluster_override_reason",
+                    "cluster",
+                )
+            },
         ),
         (_("Tijdstempels"), {"fields": ("created_at", "updated_at")}),
     )

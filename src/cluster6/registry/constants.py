@@ -88,6 +88,9 @@ INDUSTRIAL_SECTORS = frozenset(
 
 
 class Cluster(models.IntegerChoices):
+    #: Counted in no cluster: outside the five clusters and outside the programme's scope (power plants,
+    #: hospitals, greenhouses; docs/scope.md).
+    OUTSIDE = 0, _("Buiten de clusters")
     NOORD_NEDERLAND = 1, _("1 Noord-Nederland")
     NOORDZEEKANAALGEBIED = 2, _("2 Noordzeekanaalgebied")
     ROTTERDAM_MOERDIJK = 3, _("3 Rotterdam-Moerdijk")
@@ -116,3 +119,20 @@ class DataOrigin(models.TextChoices):
     IMPORT = "import", _("Import")
     MANUAL = "handmatig", _("Handmatig")
     DEMO = "demo", _("Synthetisch (demo)")
+
+
+class ScopeArea(models.TextChoices):
+    """Where a scope rule applies (docs/scope.md)."""
+
+    ANY = "overal", _("Overal")
+    CLUSTER_MUNICIPALITY = "clustergemeente", _("In een gemeente van cluster 1–5")
+    ELSEWHERE = "elders", _("Op land, buiten de gemeenten van cluster 1–5")
+    SEA = "zee", _("Op zee (offshore)")
+
+
+class ScopeOutcome(models.TextChoices):
+    """What a scope rule decides."""
+
+    CLUSTER6 = "cluster6", _("Telt mee in cluster 6")
+    GEOGRAPHIC = "geografisch", _("Cluster van de gemeente (1–5)")
+    OUTSIDE = "buiten", _("Buiten de clusters")

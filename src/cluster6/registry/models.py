@@ -17,6 +17,8 @@ from .constants import (
     DataOrigin,
     EmissionSource,
     OrganisationKind,
+    ScopeArea,
+    ScopeOutcome,
     Sector,
 )
 
@@ -62,7 +64,7 @@ class ClusterMunicipality(models.Model):
 
     cluster = models.PositiveSmallIntegerField(
         _("cluster"),
-        choices=[c for c in Cluster.choices if c[0] != Cluster.CLUSTER6],
+        choices=[c for c in Cluster.choices if c[0] not in (Cluster.CLUSTER6, Cluster.OUTSIDE)],
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
     municipality_code = models.CharField(
@@ -77,6 +79,84 @@ class ClusterMunicipality(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality_name} → cluster {self.cluster}"
+
+
+class ScopeRule(TimeStampedModel):
+    """One rule of the cluster-6 scope as the programme counts it (docs/scope.md). The rules are tried in
+    the order of `position`; the first whose every filled-in criterion matches decides. A location that no
+    rule matches is outside the clusters. Seeded by a migration, editable in the admin; after a change,
+    the admin action "apply" (or `locations_derive_clusters`) re-derives every location."""
+
+    position = models.PositiveSmallIntegerField(_("volgorde"), unique=True)
+    name = models.CharField(_("regel"), max_length=120)
+    explanation = models.TextField(
+        _("toelichting"), help_text=_("Waarom deze regel: getoond bij elke locatie.")
+    )
+    area = models.CharField(_("ligging"), max_length=16, choices=ScopeArea.choices, default=ScopeArea.ANY)
+    sectors = models.JSONField(
+        _("sectoren"), default=list, blank=True, help_text=_("Lijst van sectorcodes; leeg = elke sector.")
+    )
+    activity_codes = models.JSONField(
+        _("ETS-activiteiten"),
+        default=list,
+        blank=True,
+        help_text=_("Lijst van EU ETS-activiteitcodes (Annex I); leeg = elke activiteit."),
+    )
+    nace_prefixes = models.JSONField(
+        _("NACE-codes"),
+        default=list,
+        blank=True,
+        help_text=_('Lijst van NACE-codes of het begin ervan (bijv. "35", "23.3"); leeg = elke.'),
+    )
+    municipality_codes = models.JSONField(
+        _("gemeenten"), default=list, blank=True, help_text=_("Lijst van CBS-codes (GM0888); leeg = elke.")
+    )
+    ets_installation_ids = models.JSONField(
+        _("ETS-installaties"),
+        default=list,
+        blank=True,
+        help_text=_("Lijst van installaties (NL_206980) voor een regel over één locatie; leeg = elke."),
+    )
+    outcome = models.CharField(_("besluit"), max_length=16, choices=ScopeOutcome.choices)
+    borderline = models.BooleanField(
+        _("grensgeval"),
+        default=False,
+        help_text=_("Locaties die deze regel beslist staan op de afbakeningspagina."),
+    )
+    is_active = models.BooleanField(_("actief"), default=True)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("afbakeningsregel")
+        verbose_name_plural = _("afbakeningsregels")
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.name}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from .constants import Sector
+
+        problems: dict[str, str] = {}
+        lists = {
+            "sectors": self.sectors,
+            "activity_codes": self.activity_codes,
+            "nace_prefixes": self.nace_prefixes,
+            "municipality_codes": self.municipality_codes,
+            "ets_installation_ids": self.ets_installation_ids,
+        }
+        for name, value in lists.items():
+            if not isinstance(value, list):
+                problems[name] = str(_('Geef een lijst, bijv. [] of ["a", "b"].'))
+        if not problems:
+            unknown = [s for s in self.sectors if s not in Sector.values]
+            if unknown:
+                problems["sectors"] = str(_("Onbekende sector: %(s)s")) % {"s": ", ".join(map(str, unknown))}
+            if not all(isinstance(c, int) and 1 <= c <= 99 for c in self.activity_codes):
+                problems["activity_codes"] = str(_("ETS-activiteiten zijn gehele getallen van 1 tot 99."))
+        if problems:
+            raise ValidationError(problems)
 
 
 class Organisation(TimeStampedModel):
@@ -234,7 +314,15 @@ class ProductionLocation(TimeStampedModel):
         _("cluster (afgeleid)"),
         choices=Cluster.choices,
         default=6,
-        help_text=_("Afgeleid uit de gemeente en de clusterlijst."),
+        help_text=_("Afgeleid uit de afbakeningsregels: sector, ETS-activiteit en ligging (docs/scope.md)."),
+    )
+    scope_rule = models.ForeignKey(
+        ScopeRule,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="locations",
+        verbose_name=_("beslissende afbakeningsregel"),
     )
     cluster_override = models.PositiveSmallIntegerField(
         _("cluster (handmatig)"), choices=Cluster.choices, null=True, blank=True

@@ -5,13 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
 
-from cluster6.authz.policies import Action, Actor, access, access_location, policy_for, visible_to
+from cluster6.authz.policies import (
+    Action,
+    Actor,
+    access,
+    access_location,
+    can_view_scope,
+    policy_for,
+    scope_review_locations,
+    visible_to,
+)
 
-from .constants import CLUSTER6, EMISSION_SOURCE_PRIORITY, Cluster
-from .models import EmissionRecord, ProductionLocation, Province
+from .constants import CLUSTER6, EMISSION_SOURCE_PRIORITY, Cluster, EmissionSource
+from .models import EmissionRecord, ProductionLocation, Province, ScopeRule
 
 #: The year whose emissions the location list shows by default (the last year of the public EUTL data).
 DEFAULT_EMISSION_YEAR = 2022
@@ -224,7 +234,7 @@ def location_features(*, actor: Actor, filters: LocationFilters | None = None) -
                 "sector": loc.sector,
                 "sector_label": str(loc.get_sector_display()),
                 "cluster": loc.cluster,
-                "cluster_label": str(Cluster(loc.cluster).label) if loc.cluster else "",
+                "cluster_label": str(Cluster(loc.cluster).label) if loc.cluster is not None else "",
                 "is_ets": loc.is_ets,
                 "in_lces_scope": loc.in_lces_scope,
                 "province": loc.province.name if loc.province else "",
@@ -312,3 +322,92 @@ def emission_list(*, actor: Actor, filters: EmissionFilters | None = None) -> mo
     if f.source:
         qs = qs.filter(source=f.source)
     return qs.order_by("location_id", "year", source_priority(), "pk")
+
+
+# --- The cluster-6 scope page (docs/scope.md) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScopeRuleRow:
+    rule: ScopeRule | None  # None: no rule matched (outside the clusters), or decided before the rules
+    locations: int
+    tco2e: int
+
+
+@dataclass(frozen=True)
+class ScopeSite:
+    location: ProductionLocation
+    tco2e: int | None
+    rule: ScopeRule | None
+    overridden: bool
+
+
+@dataclass(frozen=True)
+class ScopeReview:
+    year: int | None
+    cluster6_locations: int
+    cluster6_tco2e: int
+    rules: list[ScopeRuleRow]
+    borderline: list[ScopeSite]
+
+
+def scope_review(*, actor: Actor, year: int | None = None) -> ScopeReview:
+    """The figure of the programme's cluster 6 (ETS locations with emissions in `year`, the latest year
+    with EU ETS figures by default), what each rule decided, and the borderline sites: those decided by
+    a rule marked as borderline and those with a manual cluster. Raises PermissionDenied for actors
+    without the programme's view (`can_view_scope`)."""
+    if not can_view_scope(actor):
+        raise PermissionDenied
+    if year is None:
+        year = (
+            EmissionRecord.objects.filter(source=EmissionSource.EU_ETS)
+            .order_by("-year")
+            .values_list("year", flat=True)
+            .first()
+        )
+    base = scope_review_locations(actor, ProductionLocation.objects.all())
+    emitted: dict[int, int] = {}
+    if year is not None:
+        emitted = dict(
+            base.annotate(e=Subquery(preferred_emissions(year).values("tco2e")[:1]))
+            .filter(is_ets=True, e__gt=0)
+            .values_list("pk", "e")
+        )
+    rules = {rule.pk: rule for rule in ScopeRule.objects.order_by("position")}
+    per_rule: dict[int | None, list[int]] = {}
+    cluster6 = [0, 0]
+    for pk, rule_id, cluster in base.filter(pk__in=emitted).values_list("pk", "scope_rule_id", "cluster"):
+        row = per_rule.setdefault(rule_id, [0, 0])
+        row[0] += 1
+        row[1] += emitted[pk]
+        if cluster == CLUSTER6:
+            cluster6[0] += 1
+            cluster6[1] += emitted[pk]
+    rule_rows = [
+        ScopeRuleRow(rule, *per_rule.get(pk, [0, 0])) for pk, rule in rules.items() if rule.is_active
+    ]
+    if None in per_rule:
+        rule_rows.append(ScopeRuleRow(None, *per_rule[None]))
+    borderline_ids = {pk for pk, rule in rules.items() if rule.borderline}
+    sites = (
+        base.filter(Q(scope_rule_id__in=borderline_ids) | Q(cluster_override__isnull=False))
+        .select_related("operator", "municipality", "province")
+        .order_by("name", "pk")
+    )
+    borderline = [
+        ScopeSite(
+            location=loc,
+            tco2e=emitted.get(loc.pk),
+            rule=rules.get(loc.scope_rule_id) if loc.scope_rule_id else None,
+            overridden=loc.cluster_override is not None,
+        )
+        for loc in sites
+    ]
+    borderline.sort(key=lambda s: (s.rule.position if s.rule else 9999, -(s.tco2e or 0), s.location.name))
+    return ScopeReview(
+        year=year,
+        cluster6_locations=cluster6[0],
+        cluster6_tco2e=cluster6[1],
+        rules=rule_rows,
+        borderline=borderline,
+    )

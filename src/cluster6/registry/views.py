@@ -39,6 +39,7 @@ from .selectors import (
     location_list_ordered,
     location_overview,
     province_features,
+    scope_review,
 )
 from .services import location_override_cluster
 
@@ -104,6 +105,14 @@ def _sort_columns(current: str) -> dict[str, dict[str, str]]:
 @require_GET
 def home(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "registry/home.html", {"overview": location_overview(actor=request.user)})
+
+
+@login_required
+@require_GET
+def scope_page(request: HtmxHttpRequest) -> HttpResponse:
+    """Afbakening cluster 6: the figure, what each scope rule decided and the borderline sites with the
+    rule (or manual cluster) that decided each. For the programme roles only (403 for the others)."""
+    return render(request, "registry/scope.html", {"review": scope_review(actor=request.user)})
 
 
 @login_required

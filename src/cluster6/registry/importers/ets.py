@@ -32,6 +32,7 @@ from cluster6.core.importing import (
 
 from ..constants import DataOrigin, EmissionSource, OrganisationKind, Sector
 from ..models import EmissionRecord, Organisation, ProductionLocation
+from ..scope import is_offshore_installation
 from .base import BATCH_SIZE, Batch, Importer, assign
 from .placement import PlacementContext
 from .sectors import sector_for
@@ -131,6 +132,7 @@ def parse_installation(
             "last_year_emissions", _("0 (nog actief) of een jaartal verwacht: '%(v)s'") % {"v": last_year}
         )
     offshore = reader.boolean("offshore_heuristic")
+    name = reader.text("installation_name", required=True, max_length=250)
     emissions: dict[int, int] = {}
     for column, year in years:
         value = reader.integer(column, minimum=0)
@@ -140,7 +142,7 @@ def parse_installation(
         line=line,
         installation_id=installation_id,
         permit_id=reader.text("permit_id", max_length=40),
-        name=reader.text("installation_name", required=True, max_length=250),
+        name=name,
         holder=reader.text("account_holder", required=True, max_length=200),
         parent=reader.text("parent_company", max_length=200),
         kvk=reader.text("company_registration_no", max_length=20),
@@ -152,7 +154,7 @@ def parse_installation(
         latitude=latitude,
         longitude=longitude,
         sector=sector_for(nace, activity, reader.raw("sector_group_heuristic")),
-        is_offshore=bool(offshore),
+        is_offshore=is_offshore_installation(name, nace, flagged=offshore),
         is_active=status is not False and last_year in (None, 0),
         municipality_code=reader.text("gemeente_code", pattern=MUNICIPALITY_CODE, pattern_hint="GM0453"),
         province_code=reader.text("provincie_code", pattern=PROVINCE_CODE, pattern_hint="PV27"),
@@ -279,6 +281,11 @@ class EtsImporter(Importer[EtsPlan]):
                     inst.latitude,
                     municipality_code=inst.municipality_code,
                     province_code=inst.province_code,
+                    is_offshore=inst.is_offshore,
+                    sector=inst.sector.value,
+                    activity_code=inst.activity_code,
+                    nace_code=inst.nace_code,
+                    ets_installation_id=inst.installation_id,
                 ),
             }
             location = batch.upsert(existing.get(inst.installation_id), values, origin=DataOrigin.IMPORT)

@@ -1,5 +1,7 @@
-"""Placing production locations: municipality, province and derived cluster from their coordinates,
-and the grid service area and grid operator (infra) from the capacity map's bounding boxes."""
+"""Placing production locations: municipality, province and derived cluster from their coordinates
+and the scope rules (registry/scope.py, docs/scope.md), and the grid service area and grid operator
+(infra) from the capacity map's bounding boxes. Offshore installations are placed at sea: no province,
+municipality, grid area or coordinates (the file gives those of the operator's office)."""
 
 from __future__ import annotations
 
@@ -12,8 +14,10 @@ from django.utils.translation import gettext as _
 from cluster6.core.importing import EntityCounts, ImportReport, progress
 from cluster6.infra.importers.areas import ServiceAreaLocator
 
+from ..constants import CLUSTER6
 from ..geo import Locator
 from ..models import Municipality, ProductionLocation, Province
+from ..scope import ScopeFacts, ScopeRules
 from ..services import cluster_for_municipality, cluster_map
 from .base import Batch
 
@@ -36,6 +40,7 @@ class PlacementContext:
     municipality_codes: dict[int, str]
     provinces: dict[str, int]  # CBS code -> id
     areas: ServiceAreaLocator
+    rules: ScopeRules = field(default_factory=lambda: ScopeRules([]))
     stats: Counter[str] = field(default_factory=Counter)
 
     @classmethod
@@ -51,7 +56,33 @@ class PlacementContext:
             municipality_codes={pk: code for code, (pk, _p) in municipalities.items()},
             provinces=dict(Province.objects.values_list("code", "id")),
             areas=ServiceAreaLocator.from_db(),
+            rules=ScopeRules.from_db(),
         )
+
+    def scope_values(
+        self,
+        geographic_cluster: int,
+        *,
+        is_offshore: bool,
+        sector: str,
+        activity_code: int | None,
+        nace_code: str,
+        municipality_code: str,
+        ets_installation_id: str,
+    ) -> dict[str, Any]:
+        """The derived cluster and the rule that decided it."""
+        decision = self.rules.decide(
+            ScopeFacts(
+                geographic_cluster=geographic_cluster,
+                is_offshore=is_offshore,
+                sector=sector,
+                activity_code=activity_code,
+                nace_code=nace_code,
+                municipality_code=municipality_code,
+                ets_installation_id=ets_installation_id,
+            )
+        )
+        return {"cluster_derived": decision.cluster, "scope_rule_id": decision.rule_id}
 
     def place(
         self,
@@ -100,14 +131,49 @@ class PlacementContext:
         return Place(None, None, cluster_for_municipality(None), "none")
 
     def place_values(
-        self, lon: float | None, lat: float | None, *, municipality_code: str = "", province_code: str = ""
+        self,
+        lon: float | None,
+        lat: float | None,
+        *,
+        municipality_code: str = "",
+        province_code: str = "",
+        is_offshore: bool = False,
+        sector: str = "",
+        activity_code: int | None = None,
+        nace_code: str = "",
+        ets_installation_id: str = "",
     ) -> dict[str, Any]:
-        """The location fields that placement sets (grid fields only when an area is found)."""
+        """The location fields that placement sets (grid fields only when an area is found). Offshore:
+        at sea, with no province, municipality, grid area or (office) coordinates."""
+
+        def scope(geographic_cluster: int, code: str) -> dict[str, Any]:
+            return self.scope_values(
+                geographic_cluster,
+                is_offshore=is_offshore,
+                sector=sector,
+                activity_code=activity_code,
+                nace_code=nace_code,
+                municipality_code=code,
+                ets_installation_id=ets_installation_id,
+            )
+
+        if is_offshore:
+            self.stats["op zee (offshore)"] += 1
+            return {
+                "province_id": None,
+                "municipality_id": None,
+                "latitude": None,
+                "longitude": None,
+                "grid_service_area_id": None,
+                "grid_operator_id": None,
+                **scope(CLUSTER6, ""),
+            }
         place = self.place(lon, lat, municipality_code=municipality_code, province_code=province_code)
+        code = self.municipality_codes.get(place.municipality_id, "") if place.municipality_id else ""
         values: dict[str, Any] = {
             "province_id": place.province_id,
             "municipality_id": place.municipality_id,
-            "cluster_derived": place.cluster,
+            **scope(place.cluster, code),
         }
         values.update(self.grid_values(lon, lat))
         return values
@@ -131,15 +197,23 @@ def locations_replace(
     context = PlacementContext.build()
     batch: Batch[ProductionLocation] = Batch(ProductionLocation, counts)
     locations = list(
-        ProductionLocation.objects.filter(latitude__isnull=False, longitude__isnull=False).only(
+        ProductionLocation.objects.filter(
+            latitude__isnull=False, longitude__isnull=False, is_offshore=False
+        ).only(
             "pk",
             "latitude",
             "longitude",
             "province_id",
             "municipality_id",
             "cluster_derived",
+            "scope_rule_id",
             "grid_service_area_id",
             "grid_operator_id",
+            "is_offshore",
+            "sector",
+            "ets_activity_code",
+            "nace_code",
+            "ets_installation_id",
         )
     )
     for location in progress(locations, desc=_("plaatsen"), enabled=show):
@@ -159,7 +233,15 @@ def locations_replace(
                 values = {
                     "province_id": place.province_id,
                     "municipality_id": place.municipality_id,
-                    "cluster_derived": place.cluster,
+                    **context.scope_values(
+                        place.cluster,
+                        is_offshore=location.is_offshore,
+                        sector=location.sector,
+                        activity_code=location.ets_activity_code,
+                        nace_code=location.nace_code,
+                        municipality_code=context.municipality_codes.get(place.municipality_id, ""),
+                        ets_installation_id=location.ets_installation_id or "",
+                    ),
                 }
         changed = [name for name, value in values.items() if getattr(location, name) != value]
         for name in changed:

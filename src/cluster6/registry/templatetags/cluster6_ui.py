@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.http import HttpRequest
 
-from cluster6.authz.policies import can_import, can_use_admin
+from cluster6.authz.policies import can_import, can_use_admin, can_view_scope
 
 register = template.Library()
 
@@ -18,8 +18,12 @@ def nav_flags(context: template.Context) -> dict[str, bool]:
     request: HttpRequest | None = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"can_import": False, "can_use_admin": False}
-    return {"can_import": can_import(user), "can_use_admin": can_use_admin(user)}
+        return {"can_import": False, "can_use_admin": False, "can_view_scope": False}
+    return {
+        "can_import": can_import(user),
+        "can_use_admin": can_use_admin(user),
+        "can_view_scope": can_view_scope(user),
+    }
 
 
 @register.simple_tag(takes_context=True)
