@@ -14,17 +14,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.conf import settings
-
 from cluster6.core.disclosure import (
     DOMINANCE,
-    MAX_SHARE,
-    MIN_COMPANIES,
     PRIMARY,
     SECONDARY,
     TOTAL,
     Contributions,
     Rule,
+    configured_rule,
     merge,
     suppression,
 )
@@ -35,15 +32,15 @@ NoneKnown: frozenset[Any] = frozenset()
 
 
 def min_companies() -> int:
-    return int(getattr(settings, "CLUSTER6_DISCLOSURE_MIN_COMPANIES", MIN_COMPANIES))
+    return configured_rule().min_companies
 
 
 def max_share() -> float:
-    return float(getattr(settings, "CLUSTER6_DISCLOSURE_MAX_SHARE", MAX_SHARE))
+    return configured_rule().max_share
 
 
 def rule(minimum: int | None = None) -> Rule:
-    return Rule(min_companies=min_companies() if minimum is None else minimum, max_share=max_share())
+    return configured_rule(min_companies=minimum)
 
 
 #: The figures of a group that are blanked when it is suppressed.

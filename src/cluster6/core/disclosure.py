@@ -1,6 +1,6 @@
 """Disclosure control: the one rule for every figure built from other companies' plans (docs/sharing.md,
-"De openbaarmakingsregel"). Pure Python on plain values; the domain apps feed it per-company
-contributions and blank what it says.
+"De openbaarmakingsregel"), on plain values (only `configured_rule` reads the settings); the domain
+apps feed it per-company contributions and blank what it says.
 
 A figure rests on the contributions of companies: per company a value, or a vector of values when the
 figure has several measures (e.g. plans and CO2). Shown to a viewer, it is published only when the part
@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from django.conf import settings
 
 #: A figure resting on fewer companies than this is suppressed.
 MIN_COMPANIES = 3
@@ -88,6 +90,19 @@ class Rule:
 
     def passes(self, contributions: Contributions, known: frozenset[Hashable] = frozenset()) -> bool:
         return not self.check(contributions, known)
+
+
+def configured_rule(min_companies: int | None = None, max_share: float | None = None) -> Rule:
+    """The rule with the limits of the settings (CLUSTER6_DISCLOSURE_MIN_COMPANIES and _MAX_SHARE), unless
+    given."""
+    return Rule(
+        min_companies=int(getattr(settings, "CLUSTER6_DISCLOSURE_MIN_COMPANIES", MIN_COMPANIES))
+        if min_companies is None
+        else min_companies,
+        max_share=float(getattr(settings, "CLUSTER6_DISCLOSURE_MAX_SHARE", MAX_SHARE))
+        if max_share is None
+        else max_share,
+    )
 
 
 def _size(contributions: Mapping[Hashable, tuple[float, ...]]) -> float:

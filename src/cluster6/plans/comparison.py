@@ -27,13 +27,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from cluster6.authz.policies import Actor, can_view_aggregates, visible_to
-from cluster6.core.disclosure import MAX_SHARE, MIN_COMPANIES, Rule, suppression
+from cluster6.core.disclosure import MIN_COMPANIES, configured_rule, suppression
 from cluster6.registry.constants import Sector
 from cluster6.registry.models import Province
 
@@ -272,15 +271,6 @@ def contributions(items: Iterable[ComparedPlan]) -> dict[int, tuple[float, float
     return out
 
 
-def disclosure_rule(min_companies: int | None = None, max_share: float | None = None) -> Rule:
-    """The disclosure rule with the limits of the settings (docs/sharing.md), unless given."""
-    if min_companies is None:
-        min_companies = int(getattr(settings, "CLUSTER6_DISCLOSURE_MIN_COMPANIES", MIN_COMPANIES))
-    if max_share is None:
-        max_share = float(getattr(settings, "CLUSTER6_DISCLOSURE_MAX_SHARE", MAX_SHARE))
-    return Rule(min_companies=min_companies, max_share=max_share)
-
-
 def group_figures(
     items: Iterable[ComparedPlan],
     *,
@@ -298,7 +288,7 @@ def group_figures(
         by_group[item.group].append(item)
     sums = {key: summarise(members) for key, members in by_group.items()}
     cells = {key: contributions(members) for key, members in by_group.items()}
-    reasons = suppression(cells, rule=disclosure_rule(min_companies, max_share), known=frozenset(known))
+    reasons = suppression(cells, rule=configured_rule(min_companies, max_share), known=frozenset(known))
     return [
         GroupFigures(key=key, figures=None if key in reasons else f, suppression=reasons.get(key, ""))
         for key, f in sorted(sums.items())
@@ -307,7 +297,7 @@ def group_figures(
 
 def totals_reason(items: Iterable[ComparedPlan], *, known: frozenset[int] = frozenset()) -> str:
     """Why the totals of a comparison are suppressed ("" when shown)."""
-    return disclosure_rule().check(contributions(items), frozenset(known))
+    return configured_rule().check(contributions(items), frozenset(known))
 
 
 # ------------------------------------------------------------------------------------------- selectors
@@ -531,5 +521,5 @@ def plan_comparison(
         province=province,
         totals=None if totals_reason(items, known=known) else totals,
         groups=groups,
-        min_companies=disclosure_rule().min_companies,
+        min_companies=configured_rule().min_companies,
     )
