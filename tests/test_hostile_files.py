@@ -569,3 +569,28 @@ def test_real_templates_and_full_files_pass_the_checks():
     assert check_xlsx(template, "sjabloon.xlsx", file_limits("plan"))
     sheets = check_xlsx(full, "vol.xlsx", file_limits("plan"))
     assert [(s.dimension, s.rows) for s in sheets if s.rows] == [("A1:AD2001", 2_001)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("option", "content", "message"),
+    [
+        ("--params", b"[" * 100_000 + b"]" * 100_000, "de JSON is te diep genest"),
+        ("--params", b'{"x": NaN}', "niet eindig of te groot is: 'NaN'"),
+        ("--plans", b"\xff{}", "geen geldige UTF-8-tekst"),
+        ("--infra", b"{}\x00", "NUL-tekens"),
+        ("--params", b"{}" + b" " * (2 * 1024 * 1024), "het bestand is 2,0 MB; maximaal 1 MB"),
+    ],
+)
+def test_analyse_file_mode_refuses_hostile_files(tmp_path, settings, monkeypatch, option, content, message):
+    settings.CLUSTER6_FILE_LIMITS = {"import_max_mb": 1}
+    path = tmp_path / "invoer.json"
+    path.write_bytes(content)
+    other = tmp_path / "ander.json"
+    other.write_text("{}", encoding="utf-8")
+    options = {"--plans": str(other), "--infra": str(other)} | {option: str(path)}
+
+    with pytest.raises(CommandError) as exc:
+        call_command("analyse", *[part for pair in options.items() for part in pair])
+
+    assert message in str(exc.value)

@@ -33,7 +33,14 @@ from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from cluster6.core.errors import RowError, ValidationFailed
-from cluster6.core.safefiles import FileLimits, TableGuard, UnsafeFile, decode_text, file_limits
+from cluster6.core.safefiles import (
+    FileLimits,
+    TableGuard,
+    UnsafeFile,
+    check_size,
+    decode_text,
+    file_limits,
+)
 from cluster6.core.safefiles import load_json as _load_json
 
 #: Cell values that mean "no value" in numeric, year and date fields.
@@ -277,13 +284,7 @@ def read_text(
     reading), the encoding (UTF-8, or UTF-16/UTF-32 with a byte-order mark) and NUL characters."""
     limits = limits or file_limits("import")
     try:
-        size = source.path.stat().st_size
-        if size > limits.max_bytes:
-            raise UnsafeFile(
-                _("het bestand is %(size)s MB; maximaal %(max)s MB")
-                % {"size": f"{size / 2**20:.1f}".replace(".", ","), "max": limits.max_bytes // 2**20},
-                name=source.name,
-            )
+        check_size(source.path.stat().st_size, source.name, limits)
         with source.path.open("rb") as fh:
             content = fh.read(limits.max_bytes + 1)
         if len(content) > limits.max_bytes:  # the file grew, or is not a regular file
@@ -334,14 +335,18 @@ class CsvTable:
         return all(c in self.header for c in columns)
 
 
-def read_csv(source: InputFile, report: ImportReport, *, sheet: str | None = None) -> CsvTable | None:
-    """Read a CSV file (UTF-8 with or without BOM; comma, or semicolon when the header has no comma).
+def read_csv(
+    source: InputFile, report: ImportReport, *, sheet: str | None = None, text: str | None = None
+) -> CsvTable | None:
+    """Read a CSV file (UTF-8 with or without BOM; comma, or semicolon when the header has no comma);
+    `text` is the file's text when the caller has already read it with `read_text` (not read again).
 
     Line numbers are those of the line where each record starts, so they match an editor's line
     numbers even when a quoted field spans lines. Returns None, with an error, when the file is
     unreadable, empty or beyond the limits (rows, columns, cells: core/safefiles.py)."""
     limits = file_limits("import")
-    text = read_text(source, report, sheet=sheet, limits=limits)
+    if text is None:
+        text = read_text(source, report, sheet=sheet, limits=limits)
     if text is None:
         return None
     try:

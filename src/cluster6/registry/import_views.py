@@ -103,15 +103,14 @@ def import_page(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     report: ImportReport | None = None
     status = 200
+    max_total = MAX_FILES * file_limits("import").max_bytes
     if request.method == "POST" and announced_too_large(
-        request.META.get("CONTENT_LENGTH"), MAX_FILES * file_limits("import").max_bytes + 2**20
+        request.META.get("CONTENT_LENGTH"), max_total + 2**20
     ):
         form = ImportForm()
         form.cleaned_data = {}
         form.add_error(
-            None,
-            _("De upload is groter dan %(mb)s MB; er is niets gelezen.")
-            % {"mb": MAX_FILES * file_limits("import").max_bytes // 2**20},
+            None, _("De upload is groter dan %(mb)s MB; er is niets gelezen.") % {"mb": max_total // 2**20}
         )
         status = 400
     elif request.method == "POST":

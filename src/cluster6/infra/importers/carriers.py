@@ -164,7 +164,7 @@ class CarrierImporter(Importer[CarrierPlan]):
             if text.lstrip().startswith(("{", "[")):
                 self._validate_geojson(source, text, sheet, plan)
                 continue
-            table = read_csv(source, self.report, sheet=sheet)
+            table = read_csv(source, self.report, sheet=sheet, text=text)
             if table is None:
                 continue
             if table.has("segment_id", "planned_year_max"):

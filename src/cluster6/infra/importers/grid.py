@@ -208,7 +208,7 @@ class GridImporter(Importer[GridPlan]):
             if text.lstrip().startswith(("{", "[")):
                 self._validate_json(source, text, sheet, plan)
                 continue
-            table = read_csv(source, self.report, sheet=sheet)
+            table = read_csv(source, self.report, sheet=sheet, text=text)
             if table is None:
                 continue
             if table.has("area_id", "project_name"):

@@ -22,15 +22,32 @@ from cluster6.analysis.adapters import export_inputs
 from cluster6.analysis.models import Scenario
 from cluster6.analysis.selectors import run_document
 from cluster6.analysis.services import analysis_run, parameters_from
+from cluster6.core.safefiles import (
+    UnsafeFile,
+    check_size,
+    decode_text,
+    file_limits,
+    load_json,
+    read_limited,
+)
 from cluster6.engine import io as engine_io
 
 
 def _read(path: str, what: str) -> Any:
+    """A JSON file, checked before it is parsed (core/safefiles.py): its size (before reading), encoding,
+    NUL characters, nesting depth and numbers."""
+    limits = file_limits("import")
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        check_size(Path(path).stat().st_size, path, limits)
+        with Path(path).open("rb") as fh:
+            text = decode_text(read_limited(fh, path, limits), path)
+        return load_json(text, path, limits)
     except OSError as exc:
         raise CommandError(f"{what}: kan {path} niet lezen ({exc.strerror})") from exc
-    return engine_io.load_json(text, what)
+    except UnsafeFile as exc:
+        if exc.line is not None:  # a syntax error: the engine's message, with line and column
+            engine_io.load_json(text, what)
+        raise CommandError(f"{what}: {exc}") from exc
 
 
 def _write(path: str | None, data: Any) -> None:
