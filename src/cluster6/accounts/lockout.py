@@ -35,10 +35,13 @@ def _message() -> str:
     ) % {"minutes": cooloff_minutes()}
 
 
-def lockout_json(request: HttpRequest) -> JsonResponse:
-    response = JsonResponse({"detail": _message()}, status=429)
+def _with_retry_after[R: HttpResponse](response: R) -> R:
     response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
     return response
+
+
+def lockout_json(request: HttpRequest) -> JsonResponse:
+    return _with_retry_after(JsonResponse({"detail": _message()}, status=429))
 
 
 def lockout_response(
@@ -47,11 +50,11 @@ def lockout_response(
     """AXES_LOCKOUT_CALLABLE: JSON under /api/, otherwise the Dutch lockout page; status 429."""
     if request.path.startswith("/api/"):
         return lockout_json(request)
-    response = render(
-        request,
-        "accounts/lockout.html",
-        {"message": _message(), "minutes": cooloff_minutes()},
-        status=429,
+    return _with_retry_after(
+        render(
+            request,
+            "accounts/lockout.html",
+            {"message": _message(), "minutes": cooloff_minutes()},
+            status=429,
+        )
     )
-    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
-    return response

@@ -6,7 +6,6 @@ import hashlib
 
 from django.db import models
 from django.http import Http404
-from django.utils import timezone
 
 from .models import ApiToken, User
 
@@ -32,7 +31,3 @@ def api_token_get(*, actor: User, token_id: int | str) -> ApiToken:
 def api_token_for_key(key: str) -> ApiToken | None:
     """The token a key belongs to, with its user, whether or not it is still valid."""
     return ApiToken.objects.select_related("user").filter(key_hash=token_hash(key)).first()
-
-
-def api_token_is_valid(token: ApiToken) -> bool:
-    return token.revoked_at is None and token.expires_at > timezone.now()

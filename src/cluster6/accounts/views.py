@@ -95,13 +95,12 @@ def token_list(request: HttpRequest) -> HttpResponse:
                 user=user, actor=user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
             )
             form = ApiTokenForm()
-    response = render(
+    # The key is on this page once: SecurityHeadersMiddleware makes every signed-in page no-store.
+    return render(
         request,
         "accounts/token_list.html",
         {"tokens": api_token_list(actor=user), "form": form, "new_key": new_key},
     )
-    response["Cache-Control"] = "no-store"  # the key is on this page once
-    return response
 
 
 @login_required
