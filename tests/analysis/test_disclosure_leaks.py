@@ -264,9 +264,10 @@ def test_the_area_map_blanks_counts_of_areas_with_too_few_companies(world, users
     # L1: company A alone
     assert by_code["L1"]["suppression"] == "primary"
     assert (by_code["L1"]["dependent"], by_code["L1"]["held"], by_code["L1"]["share"]) == (None, None, None)
-    # E1: B, C, D and E, one plan each
-    assert by_code["E1"]["suppression"] == ""
-    assert by_code["E1"]["dependent"] == 4
+    # E1: B, C, D and E, one plan each, but the overview's total minus E1 would give L1: blanked too
+    # (secondary; test_the_overview_total_minus_the_shown_areas_does_not_give_one_companys_plans)
+    assert by_code["E1"]["suppression"] == "secondary"
+    assert by_code["E1"]["dependent"] is None
     # the ministry sees L1's counts
     features = (
         _web(users.ministry).get(reverse("analysis:map_areas"), {"run": world.run.pk}).json()["features"]
@@ -341,3 +342,66 @@ def test_the_overview_blanks_one_companys_province_but_not_for_the_ministry(worl
     rows = {r["key"]: r for r in _web(users.ministry).get(reverse("analysis:overview")).context["group_rows"]}
     assert rows["Gelderland"]["n_plans"] == 2
     assert rows["Gelderland"]["suppression"] == ""
+
+
+def test_the_overview_total_minus_the_shown_areas_does_not_give_one_companys_plans(world, users):
+    # given the overview's total of dependent plans, shown to RVO (five companies)
+    total = _web(users.rvo).get(reverse("analysis:overview")).context["total"]
+    assert total["n_dependent"] is not None
+    # when RVO reads the area map of the same run
+    features = _web(users.rvo).get(reverse("analysis:map_areas"), {"run": world.run.pk}).json()["features"]
+    props = {f["properties"]["code"]: f["properties"] for f in features}
+    # then the total minus the shown areas does not give L1 (company A alone): E1 is blanked as well
+    assert props["L1"]["suppression"] == "primary"
+    assert props["E1"]["suppression"] == "secondary"
+    assert props["E1"]["dependent"] is None
+    shown = sum(p["dependent"] for p in props.values() if p["dependent"] is not None)
+    assert total["n_dependent"] - shown != 2
+    # the ministry reads every plan: it sees both areas
+    features = (
+        _web(users.ministry).get(reverse("analysis:map_areas"), {"run": world.run.pk}).json()["features"]
+    )
+    assert {f["properties"]["code"]: f["properties"]["dependent"] for f in features} == {"L1": 2, "E1": 4}
+
+
+def test_one_provinces_comparison_does_not_give_the_province_blanked_in_the_national_table(db):
+    from cluster6.plans.comparison import GroupBy, plan_comparison
+    from cluster6.plans.constants import PlanStatus
+    from tests.factories import ProvinceFactory, SurveyRoundFactory
+
+    # given province X with three equal companies and province Y with one company alone
+    x, y = ProvinceFactory(code="PVX", name="X"), ProvinceFactory(code="PVY", name="Y")
+    round_a = SurveyRoundFactory(code="2024-A", name="Ronde A")
+    round_b = SurveyRoundFactory(code="2025-A", name="Ronde B", previous=round_a)
+    for name, province in (("x1", x), ("x2", x), ("x3", x), ("y1", y)):
+        org = OrganisationFactory(name=name)
+        plan = PlanFactory(location=ProductionLocationFactory(operator=org, province=province))
+        for rnd in (round_a, round_b):
+            PlanVersionFactory(
+                submission=SubmittedSubmissionFactory(organisation=org, round=rnd),
+                plan=plan,
+                in_operation_year=2028,
+                investment_decision_year=None,
+                co2_reduction_t=1_000,
+                status=PlanStatus.FEASIBILITY,
+            )
+    rvo = user_with_role(Role.RVO)
+    national = plan_comparison(actor=rvo, round_from=round_a, round_to=round_b, group_by=GroupBy.PROVINCE)
+    reasons = {g.key: g.suppression for g in national.groups}
+    assert national.totals is not None
+    assert reasons == {"PVY": "primary", "PVX": "secondary"}
+    # when RVO filters on X: the national total minus X's totals would give Y (one company)
+    only_x = plan_comparison(
+        actor=rvo, round_from=round_a, round_to=round_b, group_by=GroupBy.SECTOR, province_code="PVX"
+    )
+    # then X's totals and groups are blanked as in the national table
+    assert only_x.totals is None
+    assert all(g.figures is None and g.suppression == "secondary" for g in only_x.groups)
+    # the ministry reads every plan: it sees X
+    ministry = user_with_role(Role.MINISTERIE)
+    assert (
+        plan_comparison(
+            actor=ministry, round_from=round_a, round_to=round_b, group_by=GroupBy.SECTOR, province_code="PVX"
+        ).totals
+        is not None
+    )

@@ -281,7 +281,10 @@ def disclosed_comparison(
 def disclosed_areas(
     areas: Mapping[str, Mapping[str, Any]], minimum: int | None = None, *, known: frozenset[Any] = NoneKnown
 ) -> dict[str, str]:
-    """The service areas of the analysis map whose plan counts fail the rule: code -> reason. Areas are
-    not parts of a published total on the map, so each is judged on its own."""
-    r = rule(minimum)
-    return {code: reason for code, companies in areas.items() if (reason := r.check(companies, known))}
+    """The service areas of the analysis map whose plan counts are blanked: code -> reason. The areas add
+    up to the run's published total (dependent plans, held back), so the total minus the shown areas
+    gives the blanked ones together: they pass the rule too (secondary suppression, as for a table of
+    groups)."""
+    reasons = suppression(dict(areas), rule=rule(minimum), known=known)
+    reasons.pop(TOTAL, None)
+    return {str(code): reason for code, reason in reasons.items()}

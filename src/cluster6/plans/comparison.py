@@ -485,6 +485,19 @@ def group_labels(group_by: str) -> dict[str, str]:
     return dict(Province.objects.values_list("code", "name"))
 
 
+def _province_reason(
+    *, actor: Actor, round_from: SurveyRound, round_to: SurveyRound, code: str | None
+) -> str:
+    """Why the province `code` is blanked in the national comparison per province ("" when shown, or
+    without a province)."""
+    if not code:
+        return ""
+    national = compared_plans(round_from=round_from, round_to=round_to, group_by=GroupBy.PROVINCE)
+    known = readable_companies(actor=actor, round_ids=[round_from.pk, round_to.pk])
+    row = next((g for g in group_figures(national, known=known) if g.key == code), None)
+    return row.suppression if row is not None else ""
+
+
 def plan_comparison(
     *,
     actor: Actor,
@@ -506,9 +519,15 @@ def plan_comparison(
     )
     labels = group_labels(group_by)
     unknown = _("Onbekend")
+    # one province's figures are a row of the national table per province: blanked there (the national
+    # total minus the shown provinces would give it), they are blanked here too, with every group
+    blanked = _province_reason(actor=actor, round_from=round_from, round_to=round_to, code=province_code)
     groups = [
         GroupRow(
-            key=g.key, label=labels.get(g.key, g.key or unknown), figures=g.figures, suppression=g.suppression
+            key=g.key,
+            label=labels.get(g.key, g.key or unknown),
+            figures=None if blanked else g.figures,
+            suppression=g.suppression or blanked,
         )
         for g in group_figures(items, known=known)
     ]
@@ -519,7 +538,7 @@ def plan_comparison(
         round_to=round_to,
         group_by=group_by,
         province=province,
-        totals=None if totals_reason(items, known=known) else totals,
+        totals=None if blanked or totals_reason(items, known=known) else totals,
         groups=groups,
         min_companies=configured_rule().min_companies,
     )
