@@ -110,3 +110,14 @@ def test_an_unhandled_exception_under_api_gives_a_json_500_and_elsewhere_the_htm
     assert page.status_code == 500
     assert page["Content-Type"].startswith("text/html")
     assert b"Er ging iets mis" in page.content
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["[" * 100_000 + "]" * 100_000, '{"name": NaN}', '{"name": 1e400}', '{"name": "x"'],
+    ids=["nested-100000", "nan", "overflow", "truncated"],
+)
+@pytest.mark.parametrize("url", ["/api/analysis/scenarios/", "/api/analysis/runs/"])
+def test_a_hostile_json_body_is_a_400_not_a_server_error(api, url, body):
+    response = api.post(url, data=body, content_type="application/json")
+    assert_error(response, 400)

@@ -356,18 +356,33 @@ def scenario_changes(run: AnalysisRun) -> dict[str, list[float]]:
     return {org: [abs(x) for x in v] for org, v in net.items() if any(v)}
 
 
-def scenario_comparison(run: AnalysisRun, *, actor: Actor) -> dict[str, Any] | None:
+def scenario_comparison(
+    run: AnalysisRun,
+    *,
+    actor: Actor,
+    known: frozenset[str] | None = None,
+    baseline_reasons: dict[Any, str] | None = None,
+) -> dict[str, Any] | None:
     """A scenario run's comparison with its baseline as `actor` may see it (disclosure rule on the
-    companies whose results change; the baseline's figures follow the baseline's total)."""
+    companies whose results change; the baseline's figures follow the baseline's total). A list of
+    scenarios passes one `baseline_reasons` dict, so that a baseline shared by its runs is checked once
+    per set of companies the viewer reads in full. `known`: `readable_companies` of the run, when the
+    caller has it already (`for_viewer`)."""
     if not run.comparison:
         return None
-    known = readable_companies(actor=actor, run=run)
+    if known is None:
+        known = readable_companies(actor=actor, run=run)
     baseline_reason = ""
     if run.baseline_id is not None:
-        base = AnalysisRun.objects.only("id", "aggregates").filter(pk=run.baseline_id).first()
-        if base is not None:
-            base.known_companies = known
-            baseline_reason = str(base.shown_aggregates["total"].get("suppression") or "")
+        cache = {} if baseline_reasons is None else baseline_reasons
+        if (run.baseline_id, known) not in cache:
+            base = AnalysisRun.objects.only("id", "aggregates").filter(pk=run.baseline_id).first()
+            if base is not None:
+                base.known_companies = known
+            cache[run.baseline_id, known] = (
+                str(base.shown_aggregates["total"].get("suppression") or "") if base is not None else ""
+            )
+        baseline_reason = cache[run.baseline_id, known]
     return disclosed_comparison(
         run.comparison, scenario_changes(run), known=known, baseline_reason=baseline_reason
     )

@@ -718,11 +718,14 @@ def scenario_list_view(request: HttpRequest) -> HttpResponse:
     archived = request.GET.get("gearchiveerd") == "1"
     scenarios = list(scenario_list(actor=actor, archived=archived))
     runs = scenario_latest_runs(actor=actor, scenarios=scenarios)
+    baseline_reasons: dict[Any, str] = {}  # the baselines the runs share, checked once
     rows = [
         {
             "scenario": s,
             "run": runs.get(s.pk),
-            "comparison": scenario_comparison(run, actor=actor) if (run := runs.get(s.pk)) else None,
+            "comparison": scenario_comparison(run, actor=actor, baseline_reasons=baseline_reasons)
+            if (run := runs.get(s.pk))
+            else None,
             "can_edit": scenario_can(actor=actor, scenario=s, action=Action.EDIT),
         }
         for s in scenarios

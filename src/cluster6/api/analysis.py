@@ -29,7 +29,6 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -66,7 +65,7 @@ from cluster6.analysis.services import (
     scenario_update,
 )
 from cluster6.authz.policies import Action, can_view_aggregates
-from cluster6.core.exports import CsvForm
+from cluster6.core.exports import XLSX_CONTENT_TYPE, CsvForm, csv_attachment, xlsx_attachment
 from cluster6.plans.sharing import CHANNEL_API, CHANNEL_EXPORT
 
 from .errors import (
@@ -79,6 +78,7 @@ from .errors import (
     ErrorSerializer,
 )
 from .filters import parse_query
+from .parsers import SafeJSONParser
 from .serializers_analysis import (
     AnalysisRunCreateSerializer,
     AnalysisRunDetailSerializer,
@@ -97,8 +97,6 @@ from .serializers_analysis import (
     UnlockQuerySerializer,
 )
 from .views import AUTHENTICATION, ID, ReadViewSet
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 AGGREGATE_ROLES_ONLY = (
     "For the ministry, RVO, Stichting Cluster 6, provinces and grid operators; company users get 403."
@@ -159,7 +157,7 @@ def _run_answer(request: Request, run: AnalysisRun, *, created: bool = False) ->
     user = request.user
     run = for_viewer(run, user)
     # the comparison with the baseline as the disclosure rule lets this user see it
-    comparison = scenario_comparison(run, actor=user)
+    comparison = scenario_comparison(run, actor=user, known=run.known_companies)
     shown: list[dict[str, Any]] = []
     total = 0
     if comparison is not None and not comparison.get("suppression"):
@@ -265,7 +263,9 @@ class IgnoreFormatParameter(DefaultContentNegotiation):
         parameters=[ID, ExportQuerySerializer],
         responses={
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The file (CSV or XLSX)."),
-            (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="The file (CSV or XLSX)."),
+            (200, XLSX_CONTENT_TYPE): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The file (CSV or XLSX)."
+            ),
             **DETAIL_ERRORS,
         },
     ),
@@ -274,7 +274,7 @@ class RunViewSet(ReadViewSet):
     """Analysis runs, their plan results, rankings and exports."""
 
     permission_classes = [IsAuthenticated, CanViewAggregates]
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
     serializer_class = AnalysisRunSerializer
 
     def get_queryset(self) -> models.QuerySet[Any]:
@@ -347,14 +347,9 @@ class RunViewSet(ReadViewSet):
             )
             log_result_reads(actor=request.user, results=results, channel=CHANNEL_EXPORT)
         if fmt == "xlsx":
-            response = HttpResponse(to_xlsx(run, results), content_type=XLSX)
-            filename = f"analyse-{run.pk}.xlsx"
-        else:
-            content = to_csv(export_table(run, name, results), CsvForm(query["vorm"]))
-            response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-            filename = f"analyse-{run.pk}-{name}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+            return xlsx_attachment(to_xlsx(run, results), f"analyse-{run.pk}.xlsx")
+        content = to_csv(export_table(run, name, results), CsvForm(query["vorm"]))
+        return csv_attachment(content, f"analyse-{run.pk}-{name}.csv")
 
 
 # --- "Wanneer kan ik aansluiten?" ----------------------------------------------------------------------
@@ -473,7 +468,7 @@ class ScenarioViewSet(ReadViewSet):
     """Scenarios: overrides of the infrastructure timeline, run against the baseline."""
 
     permission_classes = [IsAuthenticated, CanViewAggregates]
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
     serializer_class = ScenarioSerializer
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 

@@ -331,6 +331,12 @@ REST_FRAMEWORK = {
         "cluster6.api.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON bodies pass the same depth and number checks as imported JSON files (api/parsers.py)
+    "DEFAULT_PARSER_CLASSES": [
+        "cluster6.api.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
