@@ -41,7 +41,8 @@ class MunicipalityFactory(DjangoModelFactory):
         model = Municipality
         django_get_or_create = ("code",)
 
-    code = factory.Sequence(lambda n: f"GM{n % 10000:04d}")
+    # 9000-9999: never a real CBS code, so never one of the seeded cluster municipalities
+    code = factory.Sequence(lambda n: f"GM{9000 + n % 1000:04d}")
     name = factory.LazyAttribute(lambda o: f"Gemeente {o.code}")
     province = factory.SubFactory(ProvinceFactory)
 
