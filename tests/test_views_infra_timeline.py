@@ -408,7 +408,10 @@ def test_the_timeline_shows_the_ends_of_congestion_with_certainty_and_the_tennet
         tennet_region=tennet,
     )
     own = GridServiceAreaFactory(
-        name="Zutphen", congestion_end_withdrawal_rnb=None, congestion_end_withdrawal_tennet=2035
+        name="Zutphen",
+        congestion_end_withdrawal_rnb=None,
+        congestion_end_withdrawal_tennet=2035,
+        queue_withdrawal_mw=0.0,  # not congested itself (with a waiting list it would end in TenneT's year)
     )
     client.force_login(user)
 

@@ -131,7 +131,8 @@ def grid_results(plans: list[Plan], infra: Infrastructure, params: Parameters) -
                 "id": q.id,
                 "area": q.area_id,
                 "priority": int(q.priority),
-                "date": q.request_date.toordinal() if q.request_date else 10**9,
+                # undated: the published waiting list, ahead of every plan of its class (rule 4)
+                "date": q.request_date.toordinal() if q.request_date else -1,
                 "kw": kw(q.mw),
                 "claim": kw(q.mw),
             }

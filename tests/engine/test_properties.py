@@ -203,6 +203,25 @@ def test_queue_order_is_respected(world: World) -> None:
 
 @EXAMPLES
 @given(worlds())
+def test_the_published_waiting_list_is_ahead_of_every_plan_of_its_class(world: World) -> None:
+    # An undated request of others (the published waiting list) is ahead of every plan of its class or a
+    # later class in the same regional queue, whatever the plan's date: the plan's MW ahead includes it.
+    result = Engine(world.plans, world.infra, world.params).analyse()
+    plans = {p.id: p for p in world.plans}
+    for o in result.plan_outcomes():
+        if o.grid is None or o.grid.queue_position is None:
+            continue
+        p = plans[o.plan_id]
+        waiting = sum(
+            ref.kw(q.mw)
+            for q in world.infra.queue
+            if q.area_id == o.grid.area_id and q.request_date is None and q.priority <= p.priority
+        )
+        assert round(o.grid.mw_ahead * 1000) >= waiting
+
+
+@EXAMPLES
+@given(worlds())
 def test_a_case_never_changes_a_place_or_an_outcome(world: World) -> None:
     flipped = [replace(p, in_case=not p.in_case) for p in world.plans]
     a = result_dicts(Engine(world.plans, world.infra, world.params).analyse())

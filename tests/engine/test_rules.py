@@ -343,6 +343,37 @@ def test_rule4_within_a_class_the_earliest_request_date_first_and_no_date_last()
     assert queue_row(result, "P-zonder") == (2029, 3, 3, 2.0)
 
 
+def test_rule4_the_published_waiting_list_is_ahead_of_every_plan_of_its_class() -> None:
+    # given area A: 3 MW now, +2 MW from 2028; the published waiting list as two undated 1 MW requests of
+    # others (W1, W2), another company's request with a dated place (Q-datum, 1 January 2021), and 1 MW plans:
+    # P-oud requested long ago (2020), P-prio (congestion relief, 2025), P-zonder (no date)
+    area = regional("A", 3.0, Reinforcement("R1", 2028, 2.0))
+    queue = (
+        QueueRequest("W1", "A", 1.0),
+        QueueRequest("W2", "A", 1.0),
+        QueueRequest("Q-datum", "A", 1.0, Priority.OTHER, date(2021, 1, 1)),
+    )
+    plans = [
+        plan("P-oud", grid_area_id="A", grid_mw=1.0, request_date=date(2020, 1, 1)),
+        plan(
+            "P-prio",
+            grid_area_id="A",
+            grid_mw=1.0,
+            priority=Priority.CONGESTION_RELIEF,
+            request_date=date(2025, 1, 1),
+        ),
+        plan("P-zonder", grid_area_id="A", grid_mw=1.0),
+    ]
+    # when the engine analyses them
+    result = analyse(plans, Infrastructure(areas=(area,), queue=queue))
+    # then the order is P-prio (a better class), W1, W2 (the waiting list, whatever P-oud's date), P-oud,
+    # Q-datum (its dated place, after P-oud), P-zonder: cumulative 1, 2, 3, 4, 5, 6 MW against 3 MW now
+    # and 5 MW from 2028
+    assert queue_row(result, "P-prio") == (2026, 1, 6, 0.0)
+    assert queue_row(result, "P-oud") == (2028, 4, 6, 3.0)
+    assert queue_row(result, "P-zonder") == (None, 6, 6, 5.0)
+
+
 def test_rule4_ties_are_broken_by_id_compared_as_text() -> None:
     # given area A: 1 MW now, +1 MW from 2027, +1 MW from 2028; requests P2, P10 and Q1 of 1 MW, same
     # class and date

@@ -387,9 +387,11 @@ def engine_plan(v: PlanVersion, grid: _Grid) -> tuple[eng.Plan, bool]:
     )
 
 
-def _other_requests(plans: Sequence[eng.Plan], grid: _Grid, base_year: int) -> list[eng.QueueRequest]:
-    """The published waiting list of each area, less the platform's plans that requested capacity before
-    the snapshot date (they are in that list already), as equal requests dated at the snapshot date."""
+def _other_requests(plans: Sequence[eng.Plan], grid: _Grid) -> list[eng.QueueRequest]:
+    """The published waiting list of each area, less the platform's plans that requested capacity on or
+    before the snapshot date (they are in that list already), as equal undated requests: the engine puts
+    them ahead of every plan of their class, whatever the plan's date (rule 4). A plan that is in the list
+    thus queues behind the rest of it (its own place in the list is not published)."""
     known: dict[str, tuple[float, int]] = defaultdict(lambda: (0.0, 0))
     for p in plans:
         if p.grid_area_id is None or p.request_date is None or p.status != eng.PlanStatus.ACTIVE:
@@ -404,10 +406,10 @@ def _other_requests(plans: Sequence[eng.Plan], grid: _Grid, base_year: int) -> l
         plan_mw, plan_n = known.get(code, (0.0, 0))
         rest_mw = round(max(0.0, mw - plan_mw), 3)
         rest_n = max(1, n - plan_n) if rest_mw > 0 else 0
-        day = grid.snapshot.get(code) or date(base_year, 1, 1)
-        each = round(rest_mw / rest_n, 4) if rest_n else 0.0
+        # in whole kW, the remainder on the first requests, so that the list adds up to the published MW
+        each_kw, extra = divmod(round(rest_mw * 1000), rest_n) if rest_n else (0, 0)
         out.extend(
-            eng.QueueRequest(id=f"wachtrij:{code}:{k + 1}", area_id=code, mw=each, request_date=day)
+            eng.QueueRequest(id=f"wachtrij:{code}:{k + 1}", area_id=code, mw=(each_kw + (k < extra)) / 1000)
             for k in range(rest_n)
         )
     return out
@@ -429,7 +431,7 @@ def load_inputs(
         unplaced += lost
         plans.append(plan)
         refs[plan.id] = PlanRef(v.plan_id, v.pk, v.plan.location_id, v.submission.organisation_id)
-    queue = _other_requests(plans, grid, params.base_year)
+    queue = _other_requests(plans, grid)
     infra = eng.Infrastructure(tuple(grid.areas), tuple(queue), tuple(rollouts), tuple(points))
     groups = {r.id: project_group(r.id) for a in grid.areas for r in a.reinforcements}
     notes = grid.notes + carrier_notes

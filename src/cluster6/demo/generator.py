@@ -795,7 +795,7 @@ class _Generator:
     ) -> DemoArea:
         rng = self.rng
         existing = float(np.clip(1375.0 * math.exp(rng.normal(0.0, 0.6)), 370.0, 4200.0))
-        queue = float(np.clip(1300.0 * math.exp(rng.normal(0.0, 0.6)), 20.0, 4200.0))
+        queue = float(np.clip(pf.TENNET_QUEUE_MEDIAN_MW * math.exp(rng.normal(0.0, 0.6)), 5.0, 1000.0))
         status = int(block["status"])
         return DemoArea(
             code=code,

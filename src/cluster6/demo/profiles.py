@@ -27,6 +27,11 @@ BUSINESS_PARK_SHARE = 0.70
 #: Contracted capacity from which a site is connected to TenneT's grid rather than a regional one.
 TENNET_CONNECTION_MW = 50.0
 
+#: Median of the published TenneT withdrawal waiting list per province region (MW; log-normal, sigma 0.6,
+#: 5-1000 MW). The engine puts the whole published list ahead of every plan (docs/engine.md, rule 4), so
+#: this is the lever that calibrates the demo to the L-CES share (73% cannot or may not go ahead).
+TENNET_QUEUE_MEDIAN_MW = 250.0
+
 #: Expected cluster-6 ETS total per year relative to the reference year (SOURCES.md: 4.80 Mt in 2013, a
 #: mild decline, 4.39 in 2020, 4.66 in 2021, a dip in the gas-crisis years 2022-2023, about 4.7 in 2024).
 YEAR_INDEX: dict[int, float] = {

@@ -20,6 +20,9 @@ NO_NEED = 0
 INF_KW = np.int64(2**62)
 #: Request-date sentinel (ordinal) for a request without a date: behind every dated request.
 NO_DATE = date.max.toordinal() + 1
+#: Request-date sentinel (ordinal) for another company's request without a date: the published waiting list,
+#: already in the queue, so ahead of every dated or undated plan of its class (rule 4).
+IN_WAITING_LIST = 0
 
 EARTH_RADIUS_KM = 6371.0
 

@@ -13,7 +13,16 @@ from typing import Any
 
 import numpy as np
 
-from .arrays import NO_DATE, BoolArray, FloatArray, IntArray, group_starts, to_kw_array, to_metres_array
+from .arrays import (
+    IN_WAITING_LIST,
+    NO_DATE,
+    BoolArray,
+    FloatArray,
+    IntArray,
+    group_starts,
+    to_kw_array,
+    to_metres_array,
+)
 from .model import CARRIERS, Carrier, GridLevel, Infrastructure, Plan, PlanStatus, QueueRequest
 
 
@@ -369,9 +378,15 @@ def compile_demand(
     n_req = len(gp) + nq
     plan_priority, plan_date = col("priority"), col("request_date")
     prio = np.fromiter(map(int, [plan_priority[i] for i in gp] + qcol("priority")), np.int64, n_req)
-    no_date = NO_DATE
-    dates = [plan_date[i] for i in gp] + qcol("request_date")
-    day = np.fromiter([d.toordinal() if d is not None else no_date for d in dates], np.int64, n_req)
+    # An undated plan comes after every dated request; an undated request of others is the published
+    # waiting list, already in the queue: ahead of every plan of its class, whatever the plan's date (rule 4).
+    no_date, waiting = NO_DATE, IN_WAITING_LIST
+    day = np.fromiter(
+        [d.toordinal() if d is not None else no_date for d in (plan_date[i] for i in gp)]
+        + [d.toordinal() if d is not None else waiting for d in qcol("request_date")],
+        np.int64,
+        n_req,
+    )
     ids = [plan_ids[i] for i in gp] + qcol("id")
     reg_group = np.where(level_tennet[req_area], -1, req_area)
     ten_group = tennet_of_area[req_area]

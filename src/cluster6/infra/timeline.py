@@ -23,7 +23,11 @@ def congested(statuses: tuple[int | None, ...]) -> bool:
 
 def own_level(area: GridServiceArea) -> tuple[int | None, tuple[int | None, ...], str]:
     """The expected end of congestion, the statuses and the certainty that the analysis reads for the
-    area's own level: the regional operator's for a regional area, TenneT's for a TenneT area."""
+    area's own level: the regional operator's for a regional area, TenneT's for a TenneT area. A regional
+    area that is congested (a status of investigation or shortage, or a published waiting list) without a
+    year of its own, whose map gives TenneT's year, is solved in that year (with TenneT's certainty): the
+    map's end-of-congestion year for the area is TenneT's (docs/engine.md, "From the registry to the
+    engine")."""
     if area.operator_type == OperatorType.TENNET:
         end = area.congestion_end_withdrawal_tennet or area.congestion_end_withdrawal_rnb
         return (
@@ -31,18 +35,34 @@ def own_level(area: GridServiceArea) -> tuple[int | None, tuple[int | None, ...]
             (area.tennet_status_withdrawal, area.status_withdrawal),
             area.tennet_congestion_end_certainty,
         )
+    if (
+        area.congestion_end_withdrawal_rnb is None
+        and area.congestion_end_withdrawal_tennet is not None
+        and (congested((area.status_withdrawal,)) or has_waiting_list(area))
+    ):
+        return (
+            area.congestion_end_withdrawal_tennet,
+            (area.status_withdrawal,),
+            area.tennet_congestion_end_certainty,
+        )
     return area.congestion_end_withdrawal_rnb, (area.status_withdrawal,), area.congestion_end_certainty
+
+
+def has_waiting_list(area: GridServiceArea) -> bool:
+    """The map publishes a withdrawal waiting list for the area (more than 0 MW waiting)."""
+    return (area.queue_withdrawal_mw or 0.0) > 0
 
 
 def capacity_now(area: GridServiceArea) -> tuple[float | None, str]:
     """The withdrawal capacity free now for the waiting list, and which rule gives it (a CAPACITY_*
     value): the stored value when given; otherwise 0 in a congested area (a status of investigation or
-    shortage, or an expected end year of congestion), else the existing minus the required capacity (at
-    least 0). None: unknown and not congested, which the analysis treats as unconstrained."""
+    shortage, an expected end year of congestion, or a published waiting list: nobody waits where capacity
+    is free), else the existing minus the required capacity (at least 0). None: unknown and not congested,
+    which the analysis treats as unconstrained."""
     if area.available_capacity_withdrawal_mw is not None:
         return float(area.available_capacity_withdrawal_mw), CAPACITY_STORED
     end, statuses, _certainty = own_level(area)
-    if end is not None or congested(statuses):
+    if end is not None or congested(statuses) or has_waiting_list(area):
         return 0.0, CAPACITY_CONGESTED
     existing, required = area.existing_capacity_withdrawal_mw, area.required_capacity_withdrawal_mw
     if existing is not None and required is not None:
