@@ -18,12 +18,12 @@ $(VENV)/.installed: requirements-dev.lock pyproject.toml
 	$(BIN)/uv pip install --quiet --python $(PY) --no-deps -e .
 	@touch $@
 
-## The platform with its demo data on http://127.0.0.1:8000
+## The platform with its demo data on http://127.0.0.1:8000, and the background worker beside it
 run: $(VENV)/.installed
 	@mkdir -p var
 	$(MANAGE) migrate --no-input
 	$(MANAGE) setup_demo
-	$(MANAGE) runserver $(HOST):$(PORT)
+	MANAGE=$(MANAGE) HOST=$(HOST) PORT=$(PORT) scripts/run.sh
 
 ## Lint, type checks, project checks and the whole test suite (also on PostgreSQL when CI=true or TEST_POSTGRES=1)
 test: $(VENV)/.installed lint typecheck checks pytest fuzz

@@ -15,6 +15,7 @@ import io
 import json
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -23,6 +24,7 @@ from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from cluster6.accounts.constants import Role
+from cluster6.analysis.freshness import analysis_request_refresh
 from cluster6.analysis.models import AnalysisRun, PlanResult, Scenario
 from cluster6.analysis.services import analysis_current, scenario_create
 from cluster6.audit.models import ReadLog
@@ -160,15 +162,27 @@ def test_a_run_in_full(run, ministry, contract):
     assert client_for(ministry).get(f"{RUNS}abc/").status_code == 404
 
 
-def test_the_latest_baseline_reuses_a_stored_run(world, ministry, contract):
+@pytest.mark.django_db(transaction=True)  # the worker runs as it would: outside a test transaction
+def test_the_latest_baseline_is_the_last_stored_run(world, ministry, contract):
     client = client_for(ministry)
+    # no run yet: 404, and a background refresh is queued (the API computes nothing itself)
+    missing = client.get(f"{RUNS}latest/")
+    contract.check(f"{RUNS}latest/", missing)
+    assert missing.status_code == 404
+    assert AnalysisRun.objects.count() == 0
+    call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0)
     first = client.get(f"{RUNS}latest/")
     contract.check(f"{RUNS}latest/", first)
     second = client.get(f"{RUNS}latest/")
     assert ok(first)["id"] == ok(second)["id"]
+    assert ok(first)["refreshing"] is False
     assert AnalysisRun.objects.count() == 1
-    # a changed input gives a new run
+    # a changed input: the stored run until the worker has computed the new one
     PlanVersionFactory(submission=world.v_b.submission, plan=PlanFactory(location=world.loc_b))
+    analysis_request_refresh(reason="test")
+    assert ok(client.get(f"{RUNS}latest/"))["refreshing"] is True
+    assert ok(client.get(f"{RUNS}latest/"))["id"] == ok(first)["id"]
+    call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0)
     assert ok(client.get(f"{RUNS}latest/"))["id"] != ok(first)["id"]
 
 
@@ -352,7 +366,8 @@ def test_the_plan_list_takes_a_bounded_number_of_queries(world, liander, ministr
         assert response.status_code == 200
         return len(ctx.captured_queries), response.json()["count"]
 
-    count(small)  # warm up (session, content types)
+    count(small)  # warm up (session, content types; each run's queues are read once per worker)
+    count(large)
     n_small, rows_small = count(small)
     n_large, rows_large = count(large)
     assert (rows_small, rows_large) == (1, 7)
@@ -476,7 +491,8 @@ def read_csv(response) -> list[list[str]]:
     assert response.status_code == 200, response.content
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith("attachment; filename=")
-    text = response.content.decode("utf-8")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    text = body.decode("utf-8")
     assert not text.startswith("\ufeff")  # the API's default is the CSV for machines (vorm=excel: Excel)
     return list(csv.reader(io.StringIO(text)))
 
@@ -509,6 +525,7 @@ def test_the_plan_export_is_scoped_and_logged(world, run, liander):
     assert rows[0][:3] == ["Plan", "Titel", "Productielocatie"]
     assert [row[:5] for row in rows[1:]] == [["A-1", "Boiler A", "A Arnhem", "Glasfabriek A", "Gelderland"]]
     assert f"analyse-{run.pk}-plannen.csv" in response["Content-Disposition"]
+    assert response.streaming is True
     (log,) = ReadLog.objects.all()
     assert (log.owner, log.channel, log.target_id) == (world.company_a, "export", str(world.v_a.pk))
 
@@ -518,7 +535,7 @@ def test_the_xlsx_export_opens_with_openpyxl(world, run, liander):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert f"analyse-{run.pk}.xlsx" in response["Content-Disposition"]
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))  # streams
     assert workbook.sheetnames == ["Analyse", "Per groep", "Plannen", "Ontsluiting", "Kandidaat-MIEK"]
     provenance = {row[0]: row[1] for row in workbook["Analyse"].iter_rows(values_only=True)}
     assert provenance["Invoer-hash (SHA-256)"] == run.input_hash

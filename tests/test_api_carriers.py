@@ -235,9 +235,22 @@ def test_the_grid_areas_carry_the_timeline_the_analysis_uses(contract):
         status_withdrawal=CongestionColour.AVAILABLE,
         existing_capacity_withdrawal_mw=100.0,
         required_capacity_withdrawal_mw=60.0,
+        queue_withdrawal_mw=0.0,
     )
     GridServiceAreaFactory(
-        code="UNKNOWN", congestion_end_withdrawal_rnb=None, existing_capacity_withdrawal_mw=None
+        code="UNKNOWN",
+        congestion_end_withdrawal_rnb=None,
+        existing_capacity_withdrawal_mw=None,
+        queue_withdrawal_mw=0.0,
+    )
+    # a waiting list without any year: congested (0 MW free) with an unknown end (rule 8)
+    GridServiceAreaFactory(
+        code="LIST",
+        congestion_end_withdrawal_rnb=None,
+        status_withdrawal=CongestionColour.AVAILABLE,
+        existing_capacity_withdrawal_mw=100.0,
+        required_capacity_withdrawal_mw=60.0,
+        queue_withdrawal_mw=6.0,
     )
     GridProjectFactory(area=stored, name="Zonder capaciteit", added_capacity_mw=None)
     GridProjectFactory(
@@ -269,6 +282,13 @@ def test_the_grid_areas_carry_the_timeline_the_analysis_uses(contract):
     )
     assert f["tennet_region"] is None
     assert (rows["UNKNOWN"]["capacity_now_mw"], rows["UNKNOWN"]["capacity_now_basis"]) == (None, "unknown")
+    assert not f["congestion_end_unknown"]
+    listed = rows["LIST"]
+    assert (listed["capacity_now_mw"], listed["capacity_now_basis"], listed["congestion_end_unknown"]) == (
+        0.0,
+        "congested",
+        True,
+    )
     t = rows["T-GLD"]
     assert (t["capacity_now_mw"], t["capacity_now_basis"], t["tennet_congestion_end_certainty"]) == (
         0.0,

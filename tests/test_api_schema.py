@@ -51,7 +51,6 @@ ENDPOINTS = {
 WITHOUT_404 = {
     ("/api/me/", "get"),
     ("/api/plans/comparison/", "get"),
-    ("/api/analysis/runs/latest/", "get"),
     ("/api/analysis/runs/", "post"),
     ("/api/analysis/scenarios/", "post"),
 }

@@ -374,3 +374,20 @@ def test_the_ministry_edits_and_applies_the_rules_in_the_admin(client):
     assert response.status_code == 200
     plant.refresh_from_db()
     assert (plant.cluster, plant.scope_rule) == (Cluster.OUTSIDE, None)
+
+
+def test_the_deciding_rule_is_on_the_location_page_and_in_the_api(client):
+    # given a power plant that the rules leave outside cluster 6 (rule 50)
+    plant = ProductionLocationFactory(sector=Sector.ENERGY, nace_code="35.11")
+    locations_derive_clusters(actor=None)
+    name = rule(50).name
+    client.force_login(user_with_role(Role.MINISTERIE))
+    # then its page names the rule that decided
+    page = client.get(reverse("location_detail", args=[plant.pk]))
+    assert page.status_code == 200
+    assert f"beslist door de regel '{name}'" in page.content.decode()
+    # and so does the API, on the location and in the list
+    api = client.get(f"/api/locations/{plant.pk}/").json()
+    assert (api["cluster_derived"], api["scope_rule"]) == (Cluster.OUTSIDE, name)
+    listed = client.get("/api/locations/", {"cluster": 0}).json()
+    assert {r["id"]: r["scope_rule"] for r in listed["results"]}[plant.pk] == name

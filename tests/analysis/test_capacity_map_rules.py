@@ -207,3 +207,31 @@ def test_real_areas_with_a_waiting_list_are_never_unconstrained(real_map) -> Non
     # and MAK (17.8 MW waiting, no figures, no year) has nothing free now and no end of congestion
     mak = area_of(grid, "MAK")
     assert (mak.capacity_now_mw, mak.congestion_end_year) == (0.0, None)
+
+
+@pytest.mark.shared_data
+@pytest.mark.django_db
+def test_real_a_shortage_without_a_year_is_unknown_not_never(real_map) -> None:
+    # given the whole real map: the areas whose own level is a shortage without a published end year
+    grid = real_map()
+    unknown = {a.id for a in grid.areas if a.congestion_end_unknown and a.level == eng.GridLevel.REGIONAL}
+    assert len(unknown) == 16
+    for code in sorted(unknown):
+        area = GridServiceArea.objects.get(code=code)
+        assert own_level(area)[0] is None
+        assert area.queue_withdrawal_mw or CongestionColour.SHORTAGE in own_level(area)[1]
+    # MAK: 17.8 MW waiting, no figures, no year at either level: unknown (before: "never before 2050")
+    assert "MAK" in unknown
+    # when a plan asks capacity behind one of them that no reinforcement serves
+    code = next(
+        a.id
+        for a in grid.areas
+        if a.congestion_end_unknown and not a.reinforcements and a.level == eng.GridLevel.REGIONAL
+    )
+    result = analyse(grid, [engine_plan("P", code, 2.0, date(2026, 7, 30))])
+    o = result.outcome_by_id("P")
+    # then its year is unknown (not "never before 2050"), said so, and counted apart
+    assert o.grid.connection_year is None
+    assert o.year_unknown
+    assert "onbekend jaar" in o.explanation
+    assert result.aggregates.total.n_unknown == 1

@@ -229,7 +229,10 @@ def test_reads_of_another_companys_results_are_logged(world):
     run = analysis_run(actor=None, params=PARAMS)
     results = list(selectors.plan_result_list(actor=world.operator_user, run=run))
     selectors.log_result_reads(actor=world.operator_user, results=results, channel="web")
-    assert ReadLog.objects.filter(owner=world.company, actor=world.operator_user).count() == 4
+    # one row for the company, with the four results it read
+    (log,) = ReadLog.objects.filter(owner=world.company, actor=world.operator_user)
+    assert log.row_count == 4
+    assert sorted(log.target_ids) == sorted(r.plan_version_id for r in results)
     # the company reading its own results is not logged
     selectors.log_result_reads(
         actor=world.company_user,

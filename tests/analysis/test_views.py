@@ -200,16 +200,17 @@ def test_overview_shows_headline_classes_groups_map_and_provenance(world, users)
     assert f"{reverse('analysis:export_xlsx')}?run={world.run.pk}" in html
 
 
-def test_overview_without_a_run_reuses_the_current_analysis(world, users):
+def test_overview_without_a_run_shows_the_latest_stored_run(world, users):
     # given the current data; when the overview is opened twice
     client = _client(users.ministry)
     first = client.get(reverse("analysis:overview"))
     runs = AnalysisRun.objects.count()
     second = client.get(reverse("analysis:overview"))
-    # then the second view computes nothing new and shows the same run
+    # then no view computes anything (a background refresh does: tests/analysis/test_freshness.py) and
+    # both show the newest stored baseline run
     assert first.status_code == second.status_code == 200
     assert AnalysisRun.objects.count() == runs
-    assert first.context["run"].pk == second.context["run"].pk
+    assert first.context["run"].pk == second.context["run"].pk == world.run.pk
 
 
 def test_the_table_per_dimension_comes_as_an_htmx_fragment(world, users):
@@ -298,9 +299,11 @@ def test_a_grid_operator_with_consent_sees_those_plans_and_the_reads_are_logged(
     assert "Boiler A" in listing
     assert "Warmtepomp A" in listing
     assert "Oven B" not in listing
-    logs = _reads(world.company_a, "web")
-    assert logs.count() == 2
-    assert {log.actor_organisation_id for log in logs} == {world.liander.pk}
+    # one read-log row per company per read, with the rows it showed
+    (log,) = _reads(world.company_a, "web")
+    assert log.actor_organisation_id == world.liander.pk
+    assert log.row_count == 2
+    assert sorted(log.target_ids) == sorted([world.v_a.pk, world.v_a2.pk])
     assert not _reads(world.company_b).exists()
 
 
@@ -395,18 +398,20 @@ def test_exports_contain_the_figures_and_log_the_plan_reads(world, users):
     assert response["Content-Type"].startswith("text/csv")
     plans = _csv_rows(response)
     assert sorted(r[1] for r in plans[1:]) == ["Boiler A", "Oven B", "Warmtepomp A"]
-    assert _reads(world.company_a, "export").count() == 2
-    assert _reads(world.company_b, "export").count() == 1
+    # one row per company per export, counting its rows
+    assert [r.row_count for r in _reads(world.company_a, "export")] == [2]
+    assert [r.row_count for r in _reads(world.company_b, "export")] == [1]
     unlock = _csv_rows(client.get(reverse("analysis:export_csv", args=["ontsluiting"]), run))
     assert unlock[0][0] == "Rang"
     assert len(unlock) == len(world.run.unlock_ranking) + 1
     miek = _csv_rows(client.get(reverse("analysis:export_csv", args=["miek"]), run))
     assert miek[0][:2] == ["Gebied", "Naam"]
     assert client.get(reverse("analysis:export_csv", args=["onbekend"]), run).status_code == 404
-    book = load_workbook(io.BytesIO(client.get(reverse("analysis:export_xlsx"), run).content))
+    streamed = client.get(reverse("analysis:export_xlsx"), run).streaming_content
+    book = load_workbook(io.BytesIO(b"".join(streamed)))
     assert book["Analyse"]["B1"].value == world.run.pk
     assert book["Plannen"].max_row == 4  # header and three plans
-    assert _reads(world.company_a, "export").count() == 4
+    assert [r.row_count for r in _reads(world.company_a, "export")] == [2, 2]
 
 
 def test_the_plan_export_follows_the_filters_and_the_readers_scope(world, users):
@@ -662,8 +667,9 @@ def test_the_result_list_needs_a_fixed_number_of_queries(world, users, django_as
         )
     run = analysis_run(actor=None, params=BASE_YEAR, reuse=False)
     client = _client(users.ministry)
-    # 14, and 3 for the disclosure of the MW ahead (readable companies, the queues, the TenneT areas)
-    with django_assert_max_num_queries(17):
+    # 14, and 4 for the disclosure of the MW ahead (readable companies, the run's stamp and its queues,
+    # read once per worker and run, the TenneT areas)
+    with django_assert_max_num_queries(18):
         response = client.get(reverse("analysis:results"), {"run": run.pk})
     assert len(response.context["results"]) == 9
 

@@ -8,12 +8,18 @@ read back through the policy layer, its aggregates reveal no single company.
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from datetime import date
-from typing import Any
+from enum import Enum
+from typing import Any, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
 
 from cluster6 import engine as eng
 from cluster6.engine import io as engine_io
@@ -21,7 +27,13 @@ from cluster6.engine.grid import congestion_end_project_id
 from cluster6.engine.unlock import unlock_ranking_with_contributions
 from cluster6.infra.constants import Carrier, Certainty, OperatorType, SupplyMode
 from cluster6.infra.models import CarrierRollout, GridProject, GridServiceArea, NetworkPoint
-from cluster6.infra.timeline import congested, derived_capacity_now_mw, own_level
+from cluster6.infra.timeline import (
+    congested,
+    derived_capacity_now_mw,
+    end_unknown,
+    own_level,
+    tennet_end_unknown,
+)
 from cluster6.plans.constants import GridNeed, PlanStatus, SubmissionStatus, VoltageLevel
 from cluster6.plans.models import PlanVersion, Submission, SurveyRound
 from cluster6.registry.constants import CLUSTER6
@@ -79,7 +91,7 @@ class ProjectInfo:
 @dataclass(slots=True)
 class EngineInput:
     params: eng.Parameters
-    plans: tuple[eng.Plan, ...]
+    plans: Sequence[eng.Plan]  # a PlanTable when read from the database
     infra: eng.Infrastructure
     refs: dict[str, PlanRef]
     #: engine project id -> group code (TenneT projects replicated over areas share one code)
@@ -123,9 +135,34 @@ def current_versions(*, round_id: int | None = None, cluster6_only: bool = True)
 # ------------------------------------------------------------------------------------ grid timeline
 
 
+class ProjectRow(NamedTuple):
+    """The fields of a GridProject that the engine's input uses, read as values (no model instances)."""
+
+    area_id: int
+    name: str
+    operator_name: str
+    operator_type: str
+    completion_year: int | None
+    added_capacity_mw: float | None
+    certainty: str
+    source: str
+
+
+def _grid_projects() -> dict[int, list[ProjectRow]]:
+    """Every grid project as a ProjectRow, per area id, ordered by completion year, name and id."""
+    by_area: dict[int, list[ProjectRow]] = defaultdict(list)
+    rows = GridProject.objects.order_by("area_id", "completion_year", "name", "id").values_list(
+        *ProjectRow._fields
+    )
+    for row in rows:
+        p = ProjectRow._make(row)
+        by_area[p.area_id].append(p)
+    return by_area
+
+
 def _reinforcements(
-    projects: Iterable[GridProject], area_code: str
-) -> list[tuple[eng.Reinforcement, GridProject]]:
+    projects: Iterable[GridProject | ProjectRow], area_code: str
+) -> list[tuple[eng.Reinforcement, GridProject | ProjectRow]]:
     """The projects with a completion year and an added capacity, as the engine's reinforcements (with
     the project each comes from); the others do not change the timeline."""
     return [
@@ -144,7 +181,7 @@ def _reinforcements(
     ]
 
 
-def project_id(area_code: str, p: GridProject) -> str:
+def project_id(area_code: str, p: GridProject | ProjectRow) -> str:
     if p.operator_type == OperatorType.TENNET:
         return SEP.join((area_code, TENNET_GROUP, p.name))
     return SEP.join((area_code, p.name))
@@ -170,9 +207,7 @@ class _Grid:
 
 def _grid(base_year: int) -> _Grid:
     areas = list(GridServiceArea.objects.select_related("tennet_region").order_by("code"))
-    by_area: dict[int, list[GridProject]] = defaultdict(list)
-    for p in GridProject.objects.order_by("area_id", "completion_year", "name", "id"):
-        by_area[p.area_id].append(p)
+    by_area = _grid_projects()
     out: list[eng.GridArea] = []
     parents: dict[str, str] = {}
     projects: dict[str, ProjectInfo] = {}
@@ -181,7 +216,7 @@ def _grid(base_year: int) -> _Grid:
     unknown_capacity = 0
     end_unconstrained = base_year  # "no constraint now": capacity unconstrained from the base year on
 
-    def info(engine_id: str, p: GridProject, area: GridServiceArea) -> None:
+    def info(engine_id: str, p: GridProject | ProjectRow, area: GridServiceArea) -> None:
         group = project_group(engine_id)
         if group in projects:
             return
@@ -249,6 +284,7 @@ def _grid(base_year: int) -> _Grid:
                         reinforcements=tuple(r for r, _p in t_reinf),
                         congestion_end_year=t_end,
                         congestion_end_certainty=CERTAINTY[Certainty(a.tennet_congestion_end_certainty)],
+                        congestion_end_unknown=tennet_end_unknown(a),
                     )
                 )
                 for r, p in t_reinf:
@@ -275,6 +311,7 @@ def _grid(base_year: int) -> _Grid:
                 reinforcements=tuple(r for r, _p in reinf),
                 congestion_end_year=end,
                 congestion_end_certainty=CERTAINTY[Certainty(certainty)],
+                congestion_end_unknown=end is None and end_unknown(a),
             )
         )
         for r, p in reinf:
@@ -339,80 +376,347 @@ def _carriers() -> tuple[list[eng.CarrierRollout], list[eng.NetworkPoint], dict[
 # ------------------------------------------------------------------------------------------- plans
 
 
+#: The columns of a plan version that the engine's plan is made of, read in one query (`plan_rows`).
+PLAN_COLUMNS = (
+    "plan_id",
+    "id",
+    "plan__location_id",
+    "submission__organisation_id",
+    "needs_hydrogen",
+    "hydrogen_t",
+    "needs_co2",
+    "co2_transport_t",
+    "needs_green_gas",
+    "green_gas_m3",
+    "needs_heat",
+    "heat_delta_gwh",
+    "status",
+    "grid_need",
+    "extra_capacity_mw",
+    "voltage_level",
+    "plan__location__grid_service_area__code",
+    "plan__location__province__name",
+    "plan__location__sector",
+    "route",
+    "in_operation_year",
+    "co2_reduction_t",
+    "plan__location__grid_operator__name",
+    "grid_request_date",
+    "priority_class",
+    "accepts_flexible_contract",
+    "plan__location__longitude",
+    "plan__location__latitude",
+)
+
+
+def plan_rows(*, round_id: int | None = None, cluster6_only: bool = True) -> Iterator[tuple[Any, ...]]:
+    """The current plan versions (as `current_versions`) as tuples of PLAN_COLUMNS, by plan id: one query,
+    no model instances (at national scale building the instances was most of the analysis' time). The
+    versions of every submitted submission are read and those of the current ones kept here: a filter on
+    tens of thousands of submission ids makes SQLite look up every plan once per id."""
+    current = set(current_submissions(round_id=round_id))
+    qs = PlanVersion.objects.filter(submission__status=SubmissionStatus.SUBMITTED)
+    if round_id is not None:
+        qs = qs.filter(submission__round_id=round_id)
+    if cluster6_only:
+        qs = qs.filter(plan__location__cluster=CLUSTER6)
+    rows = qs.order_by("plan_id", "id").values_list("submission_id", *PLAN_COLUMNS)
+    return (row[1:] for row in rows.iterator(chunk_size=20_000) if row[0] in current)
+
+
+def _version_row(v: PlanVersion) -> tuple[Any, ...]:
+    """A version's PLAN_COLUMNS, read from the instance."""
+    loc = v.plan.location
+    area = loc.grid_service_area
+    return (
+        v.plan_id,
+        v.pk,
+        loc.pk,
+        v.submission.organisation_id,
+        v.needs_hydrogen,
+        v.hydrogen_t,
+        v.needs_co2,
+        v.co2_transport_t,
+        v.needs_green_gas,
+        v.green_gas_m3,
+        v.needs_heat,
+        v.heat_delta_gwh,
+        v.status,
+        v.grid_need,
+        v.extra_capacity_mw,
+        v.voltage_level,
+        area.code if area is not None else None,
+        loc.province.name if loc.province is not None else None,
+        loc.sector,
+        v.route,
+        v.in_operation_year,
+        v.co2_reduction_t,
+        loc.grid_operator.name if loc.grid_operator is not None else None,
+        v.grid_request_date,
+        v.priority_class,
+        v.accepts_flexible_contract,
+        loc.longitude,
+        loc.latitude,
+    )
+
+
 def engine_plan(v: PlanVersion, grid: _Grid) -> tuple[eng.Plan, bool]:
     """The engine's plan for a version; the flag says that a grid need could not be placed in an area."""
-    loc = v.plan.location
+    return engine_plan_of_row(_version_row(v), grid)
+
+
+_HYDROGEN, _CO2, _GREEN_GAS, _HEAT = (
+    eng.Carrier.HYDROGEN,
+    eng.Carrier.CO2,
+    eng.Carrier.GREEN_GAS,
+    eng.Carrier.HEAT,
+)
+
+
+def engine_plan_of_row(row: tuple[Any, ...], grid: _Grid) -> tuple[eng.Plan, bool]:
+    """As engine_plan, from a tuple of PLAN_COLUMNS."""
+    (
+        plan_id,
+        _version_id,
+        location_id,
+        _organisation_id,
+        needs_hydrogen,
+        hydrogen_t,
+        needs_co2,
+        co2_transport_t,
+        needs_green_gas,
+        green_gas_m3,
+        needs_heat,
+        heat_delta_gwh,
+        status,
+        grid_need,
+        extra_capacity_mw,
+        voltage_level,
+        area_code,
+        province,
+        sector,
+        route,
+        in_operation_year,
+        co2_reduction_t,
+        operator,
+        request_date,
+        priority_class,
+        accepts_flexible,
+        lon,
+        lat,
+    ) = row
     needs: dict[eng.Carrier, float] = {}
-    if v.needs_hydrogen:
-        needs[eng.Carrier.HYDROGEN] = float(v.hydrogen_t)
-    if v.needs_co2:
-        needs[eng.Carrier.CO2] = float(v.co2_transport_t)
-    if v.needs_green_gas:
-        needs[eng.Carrier.GREEN_GAS] = float(v.green_gas_m3)
-    if v.needs_heat:
-        needs[eng.Carrier.HEAT] = float(v.heat_delta_gwh)
-    operating = v.status == PlanStatus.OPERATING
-    wants_grid = v.grid_need != GridNeed.NONE and v.extra_capacity_mw > 0 and not operating
+    if needs_hydrogen:
+        needs[_HYDROGEN] = float(hydrogen_t)
+    if needs_co2:
+        needs[_CO2] = float(co2_transport_t)
+    if needs_green_gas:
+        needs[_GREEN_GAS] = float(green_gas_m3)
+    if needs_heat:
+        needs[_HEAT] = float(heat_delta_gwh)
+    operating = status == PlanStatus.OPERATING
+    wants_grid = grid_need != GridNeed.NONE and extra_capacity_mw > 0 and not operating
     area_id: str | None = None
     unplaced = False
     if wants_grid:
-        area = loc.grid_service_area
-        if area is None:
+        if area_code is None:
             unplaced = True
         else:
-            area_id = area.code
-            if v.voltage_level in TENNET_VOLTAGES and area.code in grid.tennet_parent:
-                area_id = grid.tennet_parent[area.code]
+            area_id = area_code
+            if voltage_level in TENNET_VOLTAGES and area_code in grid.tennet_parent:
+                area_id = grid.tennet_parent[area_code]
     return (
         eng.Plan(
-            id=str(v.plan_id),
-            location_id=str(loc.pk),
-            province=loc.province.name if loc.province is not None else "onbekend",
-            sector=loc.sector,
-            route=v.route,
-            planned_year=int(v.in_operation_year),
-            co2_reduction_t=float(v.co2_reduction_t),
-            grid_operator=loc.grid_operator.name if loc.grid_operator is not None else "onbekend",
+            id=str(plan_id),
+            location_id=str(location_id),
+            province=province if province is not None else "onbekend",
+            sector=sector,
+            route=route,
+            planned_year=int(in_operation_year),
+            co2_reduction_t=float(co2_reduction_t),
+            grid_operator=operator if operator is not None else "onbekend",
             grid_area_id=area_id,
-            grid_mw=float(v.extra_capacity_mw) if area_id else 0.0,
-            request_date=v.grid_request_date,
-            priority=eng.Priority(int(v.priority_class)),
-            accepts_flexible=bool(v.accepts_flexible_contract),
+            grid_mw=float(extra_capacity_mw) if area_id else 0.0,
+            request_date=request_date,
+            priority=eng.Priority(int(priority_class)),
+            accepts_flexible=bool(accepts_flexible),
             needs={} if operating else needs,
-            lon=loc.longitude,
-            lat=loc.latitude,
-            status=eng.PlanStatus.CANCELLED if v.status == PlanStatus.CANCELLED else eng.PlanStatus.ACTIVE,
+            lon=lon,
+            lat=lat,
+            status=eng.PlanStatus.CANCELLED if status == PlanStatus.CANCELLED else eng.PlanStatus.ACTIVE,
         ),
         unplaced,
     )
 
 
-def _other_requests(plans: Sequence[eng.Plan], grid: _Grid) -> list[eng.QueueRequest]:
+def plan_table(rows: Iterable[tuple[Any, ...]], grid: _Grid) -> tuple[eng.PlanTable, dict[str, PlanRef], int]:
+    """The engine's plans of tuples of PLAN_COLUMNS as a PlanTable (columns, no Plan object per plan:
+    at national scale making 55,000 frozen dataclasses was a large part of reading the inputs), with the
+    PlanRef of every plan and the number of plans whose grid need could not be placed in an area. The
+    table holds the same plans as `engine_plan_of_row` of every row (tests/analysis/test_store_results.py)."""
+    names = (
+        "id",
+        "location_id",
+        "province",
+        "sector",
+        "route",
+        "planned_year",
+        "co2_reduction_t",
+        "grid_operator",
+        "grid_area_id",
+        "grid_mw",
+        "request_date",
+        "priority",
+        "accepts_flexible",
+        "lon",
+        "lat",
+        "status",
+    )
+    cols: dict[str, list[Any]] = {name: [] for name in names}
+    (
+        ids,
+        locations,
+        provinces,
+        sectors,
+        routes,
+        years,
+        co2s,
+        operators,
+        areas,
+        mws,
+        dates,
+        priorities,
+        flexibles,
+        lons,
+        lats,
+        statuses,
+    ) = (cols[name].append for name in names)
+    need_plan: list[int] = []
+    need_key: list[eng.Carrier] = []
+    need_value: list[float] = []
+    refs: dict[str, PlanRef] = {}
+    unplaced = 0
+    priority_of = {int(p): p for p in eng.Priority}
+    tennet_parent = grid.tennet_parent
+    operating_status, cancelled_status, no_grid = PlanStatus.OPERATING, PlanStatus.CANCELLED, GridNeed.NONE
+    active, cancelled = eng.PlanStatus.ACTIVE, eng.PlanStatus.CANCELLED
+    for j, row in enumerate(rows):
+        (
+            plan_id,
+            version_id,
+            location_id,
+            organisation_id,
+            needs_hydrogen,
+            hydrogen_t,
+            needs_co2,
+            co2_transport_t,
+            needs_green_gas,
+            green_gas_m3,
+            needs_heat,
+            heat_delta_gwh,
+            status,
+            grid_need,
+            extra_capacity_mw,
+            voltage_level,
+            area_code,
+            province,
+            sector,
+            route,
+            in_operation_year,
+            co2_reduction_t,
+            operator,
+            request_date,
+            priority_class,
+            accepts_flexible,
+            lon,
+            lat,
+        ) = row
+        operating = status == operating_status
+        if not operating:
+            for wanted, key, amount in (
+                (needs_hydrogen, _HYDROGEN, hydrogen_t),
+                (needs_co2, _CO2, co2_transport_t),
+                (needs_green_gas, _GREEN_GAS, green_gas_m3),
+                (needs_heat, _HEAT, heat_delta_gwh),
+            ):
+                if wanted:
+                    need_plan.append(j)
+                    need_key.append(key)
+                    need_value.append(float(amount))
+        area_id: str | None = None
+        if grid_need != no_grid and extra_capacity_mw > 0 and not operating:
+            if area_code is None:
+                unplaced += 1
+            else:
+                area_id = area_code
+                if voltage_level in TENNET_VOLTAGES and area_code in tennet_parent:
+                    area_id = tennet_parent[area_code]
+        pid = str(plan_id)
+        ids(pid)
+        locations(str(location_id))
+        provinces(province if province is not None else "onbekend")
+        sectors(sector)
+        routes(route)
+        years(int(in_operation_year))
+        co2s(float(co2_reduction_t))
+        operators(operator if operator is not None else "onbekend")
+        areas(area_id)
+        mws(float(extra_capacity_mw) if area_id else 0.0)
+        dates(request_date)
+        priorities(priority_of[int(priority_class)])
+        flexibles(bool(accepts_flexible))
+        lons(lon)
+        lats(lat)
+        statuses(cancelled if status == cancelled_status else active)
+        refs[pid] = PlanRef(plan_id, version_id, location_id, organisation_id)
+    needs = eng.PlanEntries(tuple(need_plan), tuple(need_key), tuple(need_value))
+    return eng.PlanTable.of(cols, needs=needs), refs, unplaced
+
+
+def _other_requests(plans: Sequence[eng.Plan], grid: _Grid) -> eng.QueueTable:
     """The published waiting list of each area, less the platform's plans that requested capacity on or
     before the snapshot date (they are in that list already), as equal undated requests: the engine puts
     them ahead of every plan of their class, whatever the plan's date (rule 4). A plan that is in the list
     thus queues behind the rest of it (its own place in the list is not published)."""
     known: dict[str, tuple[float, int]] = defaultdict(lambda: (0.0, 0))
-    for p in plans:
-        if p.grid_area_id is None or p.request_date is None or p.status != eng.PlanStatus.ACTIVE:
+    c = _columns(plans, ("grid_area_id", "request_date", "status", "grid_mw"))
+    active = eng.PlanStatus.ACTIVE
+    for area_id, request_date, status, grid_mw in zip(*c, strict=True):
+        if area_id is None or request_date is None or status != active:
             continue
-        area = p.grid_area_id.removeprefix(VIRTUAL_TENNET)
+        area = area_id.removeprefix(VIRTUAL_TENNET)
         snap = grid.snapshot.get(area)
-        if snap is not None and p.request_date <= snap:
+        if snap is not None and request_date <= snap:
             mw, n = known[area]
-            known[area] = (mw + p.grid_mw, n + 1)
-    out: list[eng.QueueRequest] = []
+            known[area] = (mw + grid_mw, n + 1)
+    # As columns (an engine QueueTable): at national scale there are about 150,000 of these requests.
+    ids: list[str] = []
+    labels: list[str] = []
+    codes: list[npt.NDArray[np.int64]] = []
+    kws: list[npt.NDArray[np.int64]] = []
     for code, (mw, n) in sorted(grid.queue_mw.items()):
         plan_mw, plan_n = known.get(code, (0.0, 0))
         rest_mw = round(max(0.0, mw - plan_mw), 3)
         rest_n = max(1, n - plan_n) if rest_mw > 0 else 0
         # in whole kW, the remainder on the first requests, so that the list adds up to the published MW
         each_kw, extra = divmod(round(rest_mw * 1000), rest_n) if rest_n else (0, 0)
-        out.extend(
-            eng.QueueRequest(id=f"wachtrij:{code}:{k + 1}", area_id=code, mw=(each_kw + (k < extra)) / 1000)
-            for k in range(rest_n)
-        )
-    return out
+        if not rest_n:
+            continue
+        ids.extend([f"wachtrij:{code}:{k + 1}" for k in range(rest_n)])
+        codes.append(np.full(rest_n, len(labels), dtype=np.int64))
+        labels.append(code)
+        kws.append(each_kw + (np.arange(rest_n, dtype=np.int64) < extra))
+    if not ids:
+        return eng.QueueTable.of([], [], [], [])
+    # the MW of request k is (each_kw + (k < extra)) / 1000, as a float division of whole kW
+    return eng.QueueTable.of(ids, labels, np.concatenate(codes), np.concatenate(kws) / 1000)
+
+
+def _columns(plans: Sequence[eng.Plan], names: Sequence[str]) -> list[Sequence[Any]]:
+    """The attributes `names` of every plan, one sequence per name (a PlanTable's own columns)."""
+    if isinstance(plans, eng.PlanTable):
+        return [plans.column(name) for name in names]
+    return [[getattr(p, name) for p in plans] for name in names]
 
 
 def load_inputs(
@@ -420,19 +724,10 @@ def load_inputs(
 ) -> EngineInput:
     grid = _grid(params.base_year)
     rollouts, points, carrier_infos, carrier_notes = _carriers()
-    versions = current_versions(
-        round_id=survey_round.pk if survey_round else None, cluster6_only=cluster6_only
-    )
-    plans: list[eng.Plan] = []
-    refs: dict[str, PlanRef] = {}
-    unplaced = 0
-    for v in versions:
-        plan, lost = engine_plan(v, grid)
-        unplaced += lost
-        plans.append(plan)
-        refs[plan.id] = PlanRef(v.plan_id, v.pk, v.plan.location_id, v.submission.organisation_id)
+    rows = plan_rows(round_id=survey_round.pk if survey_round else None, cluster6_only=cluster6_only)
+    plans, refs, unplaced = plan_table(rows, grid)
     queue = _other_requests(plans, grid)
-    infra = eng.Infrastructure(tuple(grid.areas), tuple(queue), tuple(rollouts), tuple(points))
+    infra = eng.Infrastructure(tuple(grid.areas), queue, tuple(rollouts), tuple(points))
     groups = {r.id: project_group(r.id) for a in grid.areas for r in a.reinforcements}
     notes = grid.notes + carrier_notes
     if unplaced:
@@ -444,7 +739,7 @@ def load_inputs(
     basis = f"{len(plans)} plannen ({what}{', cluster 6' if cluster6_only else ''})"
     return EngineInput(
         params=params,
-        plans=tuple(plans),
+        plans=plans,
         infra=infra,
         refs=refs,
         project_group=groups,
@@ -586,7 +881,28 @@ def digest(inputs: EngineInput, scenario: eng.Scenario | None) -> str:
     return engine_io.input_hash(inputs.plans, inputs.infra, inputs.params, scenario, eng.ENGINE_VERSION)
 
 
-def _result_fields(outcome: eng.PlanOutcome, plan: eng.Plan, ref: PlanRef) -> dict[str, Any]:
+_CARRIER_FIELDS = tuple(f.name for f in dataclass_fields(eng.CarrierOutcome) if not f.name.startswith("_"))
+
+
+def _carrier_dict(c: eng.CarrierOutcome) -> dict[str, Any]:
+    """`engine_io.to_jsonable(c)` for a CarrierOutcome (plain values, enums and floats), without its
+    generic dispatch: it runs for every carrier of every plan."""
+    out: dict[str, Any] = {}
+    for name in _CARRIER_FIELDS:
+        value = getattr(c, name)
+        if isinstance(value, Enum):
+            value = value.value
+        elif isinstance(value, float):
+            value = value if math.isfinite(value) else None
+        elif value is not None and not isinstance(value, str | int):
+            value = engine_io.to_jsonable(value)
+        out[name] = value
+    return out
+
+
+def _result_fields(
+    outcome: eng.PlanOutcome, planned_year: int, co2_reduction_t: float, ref: PlanRef
+) -> dict[str, Any]:
     g = outcome.grid
     return {
         "plan_id": ref.plan_id,
@@ -596,17 +912,22 @@ def _result_fields(outcome: eng.PlanOutcome, plan: eng.Plan, ref: PlanRef) -> di
         "feasibility": outcome.feasibility.value,
         "bottleneck": outcome.bottleneck.value if outcome.bottleneck else "",
         "binding_requirement": outcome.binding_requirement or "",
-        "planned_year": plan.planned_year,
+        "planned_year": planned_year,
         "ready_year": outcome.ready_year,
         "ready_year_certain": outcome.ready_year_certain,
         "realisation_year": outcome.realisation_year,
+        "ready_year_firm": outcome.ready_year_firm,
+        "realisation_year_likely": outcome.realisation_year_likely,
+        "realisation_year_latest": outcome.realisation_year_latest,
+        "year_unknown": outcome.year_unknown,
         "by_deadline": outcome.by_deadline,
-        "co2_reduction_t": plan.co2_reduction_t,
+        "co2_reduction_t": co2_reduction_t,
         "grid_area_code": g.area_id if g else "",
         "requested_mw": g.requested_mw if g else None,
         "firm_mw": g.firm_mw if g else None,
         "connection_year": g.connection_year if g else None,
         "connection_year_certain": g.connection_year_certain if g else None,
+        "connection_year_firm": g.connection_year_firm if g else None,
         "regional_year": g.regional_year if g else None,
         "tennet_year": g.tennet_year if g else None,
         "binding": g.binding.value if g else "",
@@ -616,7 +937,7 @@ def _result_fields(outcome: eng.PlanOutcome, plan: eng.Plan, ref: PlanRef) -> di
         "tennet_queue_position": g.tennet_queue_position if g else None,
         "tennet_queue_length": g.tennet_queue_length if g else None,
         "tennet_mw_ahead": g.tennet_mw_ahead if g else None,
-        "carriers": engine_io.to_jsonable(outcome.carriers),
+        "carriers": [_carrier_dict(c) for c in outcome.carriers],
         "explanation": outcome.explanation,
     }
 
@@ -633,8 +954,11 @@ def compute(inputs: EngineInput, scenario: eng.Scenario | None, input_hash: str)
         miek = engine.miek_candidates(result=result)
     except eng.EngineInputError as exc:
         raise InputError(exc.errors) from exc
-    plans = {p.id: p for p in inputs.plans}
-    results = [_result_fields(o, plans[o.plan_id], inputs.refs[o.plan_id]) for o in result.plan_outcomes()]
+    planned, co2 = _columns(inputs.plans, ("planned_year", "co2_reduction_t"))
+    refs = inputs.refs
+    results = [
+        _result_fields(o, planned[i], co2[i], refs[o.plan_id]) for i, o in enumerate(result.plan_outcomes())
+    ]
     aggregates: dict[str, Any] = engine_io.to_jsonable(result.aggregates)
     miek_rows: list[dict[str, Any]] = engine_io.to_jsonable(miek)
     _contributions(inputs, aggregates, miek_rows, results)
@@ -671,50 +995,109 @@ def _contributions(
     difference from its baseline) and to its
     [plans, demand MW, CO2 t/yr] in a MIEK candidate; `n_companies` is their number. Stored with the run,
     never served as such (pages, API and exports show what the rule lets through)."""
-    outcome = {str(r["plan_id"]): r for r in results}
-    counted = [p for p in inputs.plans if p.status == eng.PlanStatus.ACTIVE]
-    dependent = {"can", "may_not", "cannot"}
-
-    def vector(p: eng.Plan) -> list[float]:
-        r = outcome.get(str(inputs.refs[p.id].plan_id), {})
-        cls = r.get("feasibility")
-        dep = 1.0 if cls in dependent else 0.0
-        by_deadline = float(p.co2_reduction_t) if r.get("by_deadline") else 0.0
-        classes = [1.0 if cls == c else 0.0 for c in ("can", "may_not", "cannot")]
-        return [1.0, dep, float(p.co2_reduction_t), by_deadline, *classes]
-
-    def add(into: dict[str, list[float]], org: int, values: list[float]) -> None:
-        old = into.setdefault(str(org), [0.0] * len(values))
-        for k, v in enumerate(values):
-            old[k] += v
-
-    org = {p.id: inputs.refs[p.id].organisation_id for p in counted}
-    total: dict[str, list[float]] = {}
-    groups: dict[str, dict[str, dict[str, list[float]]]] = defaultdict(dict)
-    for p in counted:
-        v = vector(p)
-        add(total, org[p.id], v)
-        for dimension in aggregates.get("by", {}):
-            add(groups[dimension].setdefault(str(getattr(p, dimension)), {}), org[p.id], v)
+    names = ("id", "status", "co2_reduction_t", "grid_area_id", "grid_mw")
+    plan_ids, status, plan_co2, plan_area, plan_mw = _columns(inputs.plans, names)
+    active = eng.PlanStatus.ACTIVE
+    counted = [i for i, s in enumerate(status) if s == active]
+    refs = inputs.refs
+    org = [str(refs[plan_ids[i]].organisation_id) for i in counted]
+    # Per counted plan: [1, dependent, CO2, CO2 by the deadline, can, may not, cannot].
+    if len(results) == len(plan_ids) and all(
+        r["plan_id"] == refs[pid].plan_id for r, pid in zip(results, plan_ids, strict=True)
+    ):  # the results of compute: one per plan, in plan order
+        rows_of: list[Mapping[str, Any]] = [results[i] for i in counted]
+    else:
+        outcome = {str(r["plan_id"]): r for r in results}
+        rows_of = [outcome.get(str(refs[plan_ids[i]].plan_id), {}) for i in counted]
+    co2 = np.array([float(plan_co2[i]) for i in counted], dtype=np.float64)
+    column = np.array([_CLASS_COLUMN.get(str(r.get("feasibility")), 0) for r in rows_of], dtype=np.int64)
+    by_deadline = np.array([bool(r.get("by_deadline")) for r in rows_of], dtype=np.bool_)
+    values = np.zeros((len(counted), 7), dtype=np.float64)
+    values[:, 0] = 1.0
+    values[:, 2] = co2
+    dependent = np.flatnonzero(column > 0)
+    values[dependent, 1] = 1.0
+    values[dependent, column[dependent]] = 1.0
+    values[by_deadline, 3] = co2[by_deadline]
+    org_index: dict[str, int] = {}
+    org_code = np.fromiter((org_index.setdefault(o, len(org_index)) for o in org), np.int64, len(org))
+    orgs = list(org_index)
+    total = {orgs[k]: sums for k, sums in _sums_by_code(org_code, values)}
     aggregates["total"]["companies"] = total
     aggregates["total"]["n_companies"] = len(total)
     for dimension, rows in aggregates.get("by", {}).items():
+        label_index: dict[str, int] = {}
+        (dim_values,) = _columns(inputs.plans, (dimension,))
+        label_code = np.fromiter(
+            (label_index.setdefault(str(dim_values[i]), len(label_index)) for i in counted),
+            np.int64,
+            len(counted),
+        )
+        labels = list(label_index)
+        groups: dict[str, dict[str, list[float]]] = {}
+        for k, sums in _sums_by_code(label_code * max(len(orgs), 1) + org_code, values):
+            label, org_k = divmod(k, max(len(orgs), 1))
+            groups.setdefault(labels[label], {})[orgs[org_k]] = sums
         for row in rows:
-            companies = groups[dimension].get(row["key"], {})
+            companies = groups.get(row["key"], {})
             row["companies"] = companies
             row["n_companies"] = len(companies)
     parent = {a.id: a.parent_id for a in inputs.infra.areas}
-    per_area: dict[str, dict[str, list[float]]] = defaultdict(dict)
-    for p in counted:
-        if p.grid_area_id and p.grid_mw > 0:
-            values = [1.0, float(p.grid_mw), float(p.co2_reduction_t)]
-            add(per_area[p.grid_area_id], org[p.id], values)
-            if parent.get(p.grid_area_id):
-                add(per_area[str(parent[p.grid_area_id])], org[p.id], values)
+    area_keys: list[tuple[str, str]] = []
+    area_values: list[tuple[float, float, float]] = []
+    for i, o in zip(counted, org, strict=True):
+        area, mw = plan_area[i], plan_mw[i]
+        if area and mw > 0:
+            v = (1.0, float(mw), float(plan_co2[i]))
+            area_keys.append((area, o))
+            area_values.append(v)
+            if parent.get(area):
+                area_keys.append((str(parent[area]), o))
+                area_values.append(v)
+    per_area: dict[str, dict[str, list[float]]] = {}
+    if area_keys:
+        for (area, o), sums in _sums_by(area_keys, np.array(area_values, dtype=np.float64)).items():
+            per_area.setdefault(area, {})[o] = sums
     for m in miek:
         companies = per_area.get(m["area_id"], {})
         m["companies"] = companies
         m["n_companies"] = len(companies)
+
+
+#: The column of a dependent class in the contribution vectors of `_contributions`.
+_CLASS_COLUMN = {"can": 4, "may_not": 5, "cannot": 6}
+
+
+def _sums_by_code(
+    codes: npt.NDArray[np.int64], values: npt.NDArray[np.float64]
+) -> list[tuple[int, list[float]]]:
+    """As _sums_by, for integer keys (row i belongs to codes[i]): (code, column sums) in order of first
+    appearance, every sum taken in row order."""
+    if codes.shape[0] == 0:
+        return []
+    unique, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(order.shape[0], dtype=np.int64)
+    rank[order] = np.arange(order.shape[0], dtype=np.int64)
+    dense = rank[inverse.reshape(-1)]
+    sums = np.column_stack(
+        [np.bincount(dense, weights=values[:, j], minlength=order.shape[0]) for j in range(values.shape[1])]
+    ).tolist()
+    return [(int(k), sums[i]) for i, k in enumerate(unique[order].tolist())]
+
+
+def _sums_by(keys: Sequence[Hashable], values: npt.NDArray[np.float64]) -> dict[Any, list[float]]:
+    """The column sums of `values` per key (row i belongs to keys[i]), the keys in order of first
+    appearance. Every sum is taken in row order (np.bincount adds its weights in input order), so it is
+    the float that adding the rows one by one gives."""
+    index: dict[Hashable, int] = {}
+    codes = np.fromiter((index.setdefault(k, len(index)) for k in keys), dtype=np.int64, count=len(keys))
+    if not index:
+        return {}
+    sums = np.column_stack(
+        [np.bincount(codes, weights=values[:, j], minlength=len(index)) for j in range(values.shape[1])]
+    ).tolist()
+    return {k: sums[c] for k, c in index.items()}
 
 
 def unlock_companies(

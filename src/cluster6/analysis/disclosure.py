@@ -62,6 +62,7 @@ GROUP_FIGURES = (
     "co2_by_deadline_t",
     "co2_by_deadline_certain_t",
     "bottlenecks",
+    "n_unknown",
 )
 #: Measures of an aggregate row's per-company vector checked for dominance: plans, dependent plans,
 #: CO2, CO2 by the deadline (adapters._contributions).

@@ -6,14 +6,25 @@ Every table is built once as (headers, rows) and written to either format, so bo
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from cluster6.core.exports import CsvForm, csv_bytes, xlsx_bytes
+from cluster6.core.exports import (
+    CsvForm,
+    XlsxSheet,
+    csv_bytes,
+    csv_stream,
+    protected_cells,
+    write_only_xlsx_bytes,
+    xlsx_stream,
+)
+from cluster6.plans.constants import Route
 
 from .constants import DIMENSIONS, Binding, Bottleneck, Feasibility, ProjectKind
 from .models import AnalysisRun, PlanResult
@@ -74,8 +85,12 @@ def groups_table(run: AnalysisRun, dimensions: Sequence[str] = tuple(DIMENSIONS)
     return headers, rows
 
 
-def results_table(results: Iterable[PlanResult]) -> Table:
-    headers = [
+def results_table(results: Iterable[PlanResult | ExportRow]) -> Table:
+    return results_headers(), list(results_rows(results))
+
+
+def results_headers() -> list[str]:
+    return [
         _("Plan"),
         _("Titel"),
         _("Productielocatie"),
@@ -96,34 +111,134 @@ def results_table(results: Iterable[PlanResult]) -> Table:
         _("Bepalend netdeel"),
         _("Toelichting"),
     ]
-    rows = []
-    for r in results:
-        v = r.plan_version
-        loc = r.location
-        rows.append(
-            [
-                v.plan.reference,
-                v.title,
-                loc.name,
-                r.organisation.name,
-                loc.province.name if loc.province is not None else "",
-                v.get_route_display(),
-                _label(Feasibility, r.feasibility),
-                _label(Bottleneck, r.bottleneck),
-                r.planned_year,
-                r.ready_year,
-                r.realisation_year,
-                round(r.co2_reduction_t),
-                r.grid_area_code,
-                r.requested_mw,
-                r.connection_year,
-                r.queue_position,
-                r.mw_ahead,
-                _label(Binding, r.binding),
-                r.explanation,
-            ]
-        )
-    return headers, rows
+
+
+@dataclass(slots=True)
+class ExportRow:
+    """The columns of one plan result that the plan table shows, read with `values_list` (`EXPORT_COLUMNS`,
+    in this order): an export of every result builds no model instances. `queue_hidden` and
+    `tennet_queue_hidden` are set by the disclosure of the queues, like on a PlanResult."""
+
+    id: int
+    run_id: int
+    organisation_id: int
+    reference: str
+    title: str
+    location: str
+    company: str
+    province: str | None
+    route: str
+    feasibility: str
+    bottleneck: str
+    planned_year: int
+    ready_year: int | None
+    realisation_year: int | None
+    co2_reduction_t: float
+    grid_area_code: str
+    requested_mw: float | None
+    connection_year: int | None
+    queue_position: int | None
+    mw_ahead: float | None
+    binding: str
+    explanation: str
+    tennet_queue_position: int | None
+    tennet_mw_ahead: float | None
+    queue_hidden: str = ""
+    tennet_queue_hidden: str = ""
+
+
+#: The `values_list` paths of a plan result for `ExportRow`, in its field order.
+EXPORT_COLUMNS = (
+    "id",
+    "run_id",
+    "organisation_id",
+    "plan_version__plan__reference",
+    "plan_version__title",
+    "location__name",
+    "organisation__name",
+    "location__province__name",
+    "plan_version__route",
+    "feasibility",
+    "bottleneck",
+    "planned_year",
+    "ready_year",
+    "realisation_year",
+    "co2_reduction_t",
+    "grid_area_code",
+    "requested_mw",
+    "connection_year",
+    "queue_position",
+    "mw_ahead",
+    "binding",
+    "explanation",
+    "tennet_queue_position",
+    "tennet_mw_ahead",
+)
+
+
+def export_row(r: PlanResult) -> ExportRow:
+    """A PlanResult (with its plan version, plan, location, province and organisation loaded) as an
+    ExportRow."""
+    v = r.plan_version
+    loc = r.location
+    return ExportRow(
+        r.pk,
+        r.run_id,
+        r.organisation_id,
+        v.plan.reference,
+        v.title,
+        loc.name,
+        r.organisation.name,
+        loc.province.name if loc.province is not None else None,
+        v.route,
+        r.feasibility,
+        r.bottleneck,
+        r.planned_year,
+        r.ready_year,
+        r.realisation_year,
+        r.co2_reduction_t,
+        r.grid_area_code,
+        r.requested_mw,
+        r.connection_year,
+        r.queue_position,
+        r.mw_ahead,
+        r.binding,
+        r.explanation,
+        r.tennet_queue_position,
+        r.tennet_mw_ahead,
+    )
+
+
+def results_rows(results: Iterable[PlanResult | ExportRow]) -> Iterator[list[Any]]:
+    """The rows of the plan-results table, one per result, as `results` come (an export streams them)."""
+    # the labels once (a lazy label is translated each time it is turned into text)
+    routes = {k: str(v) for k, v in Route.choices}
+    classes = {k: str(v) for k, v in Feasibility.choices}
+    bottlenecks = {k: str(v) for k, v in Bottleneck.choices}
+    bindings = {k: str(v) for k, v in Binding.choices}
+    for item in results:
+        r = item if isinstance(item, ExportRow) else export_row(item)
+        yield [
+            r.reference,
+            r.title,
+            r.location,
+            r.company,
+            r.province or "",
+            routes.get(r.route, r.route),
+            classes.get(r.feasibility, r.feasibility) if r.feasibility else "",
+            bottlenecks.get(r.bottleneck, r.bottleneck) if r.bottleneck else "",
+            r.planned_year,
+            r.ready_year,
+            r.realisation_year,
+            round(r.co2_reduction_t),
+            r.grid_area_code,
+            r.requested_mw,
+            r.connection_year,
+            r.queue_position,
+            r.mw_ahead,
+            bindings.get(r.binding, r.binding) if r.binding else "",
+            r.explanation,
+        ]
 
 
 def unlock_table(run: AnalysisRun) -> Table:
@@ -194,6 +309,13 @@ def table(run: AnalysisRun, name: str, results: Iterable[PlanResult] = ()) -> Ta
     raise ValueError(f"unknown table {name!r}")
 
 
+def results_csv_stream(
+    results: Iterable[PlanResult | ExportRow], form: CsvForm = CsvForm.EXCEL
+) -> Iterator[bytes]:
+    """The plan-results table as a CSV file that streams (the same bytes as `to_csv(results_table(...))`)."""
+    return csv_stream(results_headers(), results_rows(results), form=form)
+
+
 def to_csv(t: Table, form: CsvForm = CsvForm.EXCEL) -> bytes:
     """One table as a CSV file in `form` (formula text escaped)."""
     return csv_bytes(t[0], t[1], form=form)
@@ -207,33 +329,76 @@ SHEETS = {
 }
 
 
-def to_xlsx(run: AnalysisRun, results: Iterable[PlanResult]) -> bytes:
-    """A workbook with a sheet per table and one with the run's provenance (engine version, input hash,
-    parameters): what a reader needs to reproduce the figures."""
-    wb = Workbook()
-    info = wb.active
-    assert info is not None
-    info.title = "Analyse"
-    info.append([_("Analyserun"), run.pk])
-    info.append([_("Uitgevoerd op"), run.created_at.strftime("%Y-%m-%d %H:%M")])
-    info.append([_("Versie rekenkern"), run.engine_version])
-    info.append([_("Invoer-hash (SHA-256)"), run.input_hash])
-    info.append([_("Invoer"), run.basis])
+def _provenance(run: AnalysisRun) -> list[list[Any]]:
+    provenance: list[list[Any]] = [
+        [_("Analyserun"), run.pk],
+        [_("Uitgevoerd op"), run.created_at.strftime("%Y-%m-%d %H:%M")],
+        [_("Versie rekenkern"), run.engine_version],
+        [_("Invoer-hash (SHA-256)"), run.input_hash],
+        [_("Invoer"), run.basis],
+    ]
     if run.scenario_snapshot:
-        info.append([_("Scenario"), run.scenario_snapshot.get("name", "")])
-    for key, value in sorted(run.parameters.items()):
-        info.append([key, str(value)])
-    for note in run.notes:
-        info.append([_("Opmerking"), note])
+        provenance.append([_("Scenario"), run.scenario_snapshot.get("name", "")])
+    provenance += [[key, str(value)] for key, value in sorted(run.parameters.items())]
+    provenance += [[_("Opmerking"), note] for note in run.notes]
+    return provenance
+
+
+def _table_sheet(
+    run: AnalysisRun, name: str, title: str, results: Iterable[PlanResult | ExportRow]
+) -> XlsxSheet:
+    rows: Iterable[Sequence[Any]]
+    if name == "plannen":
+        headers, rows = results_headers(), results_rows(results)
+    else:
+        headers, rows = table(run, name)
+    widths = [max(10, min(48, len(h) + 2)) for h in headers]
+    return XlsxSheet(title, itertools.chain([headers], rows), widths=widths, freeze_header=True)
+
+
+def to_xlsx_stream(run: AnalysisRun, results: Iterable[PlanResult | ExportRow]) -> Iterator[bytes]:
+    """`to_xlsx` as a file that streams (`core.exports.xlsx_stream`): the same sheets, cells and
+    protection; the plan results are read as the file is sent."""
+    # as the CSV: `export_results` logs the reads when the plan sheet asks for its first row, before any
+    # plan row is written (the provenance and the group sheet, which hold no company's data, go first)
+    sheets = [XlsxSheet("Analyse", _provenance(run), widths=[28, 70])]
+    sheets += [_table_sheet(run, name, title, results) for name, title in SHEETS.items()]
+    return xlsx_stream(sheets)
+
+
+def to_xlsx(run: AnalysisRun, results: Iterable[PlanResult | ExportRow]) -> bytes:
+    """A workbook with a sheet per table and one with the run's provenance (engine version, input hash,
+    parameters): what a reader needs to reproduce the figures. Written in openpyxl's write-only mode, row
+    by row as `results` come (memory does not grow with the rows), every text cell protected
+    (`protected_cells`)."""
+    wb = Workbook(write_only=True)
+    info = wb.create_sheet("Analyse")
     info.column_dimensions["A"].width = 28
     info.column_dimensions["B"].width = 70
+    provenance: list[list[Any]] = [
+        [_("Analyserun"), run.pk],
+        [_("Uitgevoerd op"), run.created_at.strftime("%Y-%m-%d %H:%M")],
+        [_("Versie rekenkern"), run.engine_version],
+        [_("Invoer-hash (SHA-256)"), run.input_hash],
+        [_("Invoer"), run.basis],
+    ]
+    if run.scenario_snapshot:
+        provenance.append([_("Scenario"), run.scenario_snapshot.get("name", "")])
+    provenance += [[key, str(value)] for key, value in sorted(run.parameters.items())]
+    provenance += [[_("Opmerking"), note] for note in run.notes]
+    for row in provenance:
+        info.append(protected_cells(info, row))
     for name, title in SHEETS.items():
-        headers, rows = table(run, name, results)
+        rows: Iterable[list[Any]]
+        if name == "plannen":
+            headers, rows = results_headers(), results_rows(results)
+        else:
+            headers, rows = table(run, name)
         ws = wb.create_sheet(title)
-        ws.append(headers)
-        for row in rows:
-            ws.append(row)
         ws.freeze_panes = "A2"
         for i, header in enumerate(headers, start=1):
             ws.column_dimensions[get_column_letter(i)].width = max(10, min(48, len(header) + 2))
-    return xlsx_bytes(wb)
+        ws.append(protected_cells(ws, headers))
+        for row in rows:
+            ws.append(protected_cells(ws, row))
+    return write_only_xlsx_bytes(wb)

@@ -140,20 +140,31 @@ class AnalysisRun(AppendOnlyModel):
     def shown_aggregates(self) -> dict[str, Any]:
         """The aggregates with disclosure control applied (what pages, exports and the API show). For a
         scenario run the difference of every figure from the baseline is checked too."""
-        baseline = None
-        if self.kind == RunKind.SCENARIO and self.baseline_id is not None:
-            baseline = self.baseline.aggregates if self.baseline is not None else {"total": {}, "by": {}}
-        return disclosed_aggregates(self.aggregates, known=self.known_companies, baseline=baseline)
+        from .shown_cache import shown  # a cache per run and viewer's known companies (append-only runs)
+
+        def compute() -> dict[str, Any]:
+            baseline = None
+            if self.kind == RunKind.SCENARIO and self.baseline_id is not None:
+                baseline = self.baseline.aggregates if self.baseline is not None else {"total": {}, "by": {}}
+            return disclosed_aggregates(self.aggregates, known=self.known_companies, baseline=baseline)
+
+        return shown(self, "aggregates", compute)
 
     @cached_property
     def shown_miek_candidates(self) -> list[dict[str, Any]]:
-        return disclosed_miek(self.miek_candidates, known=self.known_companies)
+        from .shown_cache import shown
+
+        return shown(self, "miek", lambda: disclosed_miek(self.miek_candidates, known=self.known_companies))
 
     @cached_property
     def shown_unlock_ranking(self) -> list[dict[str, Any]]:
         """The unlock ranking with disclosure control applied (projects whose gain rests on too few
         companies, or on one dominant company, without figures and after the others)."""
-        return disclosed_ranking(self.unlock_ranking, known=self.known_companies)
+        from .shown_cache import shown
+
+        return shown(
+            self, "ranking", lambda: disclosed_ranking(self.unlock_ranking, known=self.known_companies)
+        )
 
 
 class PlanResult(AppendOnlyModel):
@@ -182,6 +193,18 @@ class PlanResult(AppendOnlyModel):
         _("infrastructuur gereed (zonder onzekere items)"), null=True, blank=True
     )
     realisation_year = models.PositiveSmallIntegerField(_("realisatiejaar"), null=True, blank=True)
+    # The range (docs/engine.md, rule 11): realisation_year is the earliest (every item on time), then the
+    # most likely (firm and planned items) and the latest (firm items only); None: not within the horizon.
+    ready_year_firm = models.PositiveSmallIntegerField(
+        _("infrastructuur gereed (alleen vaste items)"), null=True, blank=True
+    )
+    realisation_year_likely = models.PositiveSmallIntegerField(
+        _("realisatiejaar, meest waarschijnlijk"), null=True, blank=True
+    )
+    realisation_year_latest = models.PositiveSmallIntegerField(
+        _("realisatiejaar, uiterlijk"), null=True, blank=True
+    )
+    year_unknown = models.BooleanField(_("jaar onbekend (tekort zonder verwacht jaar)"), default=False)
     by_deadline = models.BooleanField(_("vóór of in 2030"), default=False)
     co2_reduction_t = models.FloatField(_("CO₂-reductie (t/jaar)"), default=0)
     # The grid answer ("wanneer kan ik aansluiten?"); empty when the plan has no grid request.
@@ -191,6 +214,9 @@ class PlanResult(AppendOnlyModel):
     connection_year = models.PositiveSmallIntegerField(_("verwacht aansluitjaar"), null=True, blank=True)
     connection_year_certain = models.PositiveSmallIntegerField(
         _("aansluitjaar zonder onzekere items"), null=True, blank=True
+    )
+    connection_year_firm = models.PositiveSmallIntegerField(
+        _("aansluitjaar met alleen vaste items"), null=True, blank=True
     )
     regional_year = models.PositiveSmallIntegerField(_("jaar regionaal net"), null=True, blank=True)
     tennet_year = models.PositiveSmallIntegerField(_("jaar TenneT"), null=True, blank=True)
@@ -213,7 +239,14 @@ class PlanResult(AppendOnlyModel):
         constraints = [
             models.UniqueConstraint(fields=["run", "plan"], name="planresult_unique_per_run"),
         ]
-        indexes = [models.Index(fields=["run", "feasibility"])]
+        indexes = [
+            models.Index(fields=["run", "feasibility"]),
+            # the order of the result lists (selectors.plan_result_list): a page is an index range
+            models.Index(
+                fields=["run", "feasibility", "-co2_reduction_t", "id"], name="planresult_list_order"
+            ),
+            models.Index(fields=["run", "organisation"], name="planresult_run_organisation"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.plan} – {self.get_feasibility_display()}"

@@ -8,9 +8,11 @@ company's results are logged in its read log, like reads of its plans.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.db import models
@@ -26,13 +28,16 @@ from cluster6.authz.policies import (
     policy_for,
     visible_to,
 )
+from cluster6.core.bbox import MAP_LIMIT, BBox
+from cluster6.core.disclosure import DOMINANCE, PRIMARY, Rule
 from cluster6.infra.models import GridServiceArea
 from cluster6.infra.selectors import area_geometry
-from cluster6.plans.sharing import log_plan_reads
+from cluster6.plans.sharing import log_plan_reads, log_reads_by_owner
 
 from .adapters import VIRTUAL_TENNET
 from .constants import DIMENSIONS, FEASIBILITY_COLOURS, Feasibility, RunKind
 from .disclosure import disclosed_areas, disclosed_comparison, rule
+from .export import EXPORT_COLUMNS, ExportRow
 from .models import AnalysisRun, PlanResult, Scenario
 
 #: Classes from worst to best: a location on the map takes the worst class of its plans.
@@ -59,16 +64,42 @@ def readable_companies(*, actor: Actor, run: AnalysisRun | int) -> frozenset[str
     The disclosure rule does not protect these companies from the actor: it reads them in full."""
     if not actor.is_authenticated:
         return frozenset()
-    run_id = run.pk if isinstance(run, AnalysisRun) else run
+    run_id = int(run.pk if isinstance(run, AnalysisRun) else run)
+    # once a request: the answer is kept on the request's user object (a page asks for it several times)
+    memo: dict[int, frozenset[str]] = actor.__dict__.setdefault("_cluster6_readable_companies", {})
+    if run_id in memo:
+        return memo[run_id]
     base = PlanResult.objects.filter(run_id=run_id).order_by()
 
     def per_org(qs: models.QuerySet[PlanResult]) -> dict[int, int]:
         rows = qs.values("organisation_id").annotate(n=Count("id")).values_list("organisation_id", "n")
         return {int(org): int(n) for org, n in rows}
 
-    every = per_org(base)
-    seen = per_org(visible_to(actor, base))
-    return frozenset(str(org) for org, n in seen.items() if every.get(org) == n)
+    # the results per company of a run do not change (append-only): counted once a process per run
+    key = _run_cache_key(run) if isinstance(run, AnalysisRun) else None
+    every = _RESULTS_PER_COMPANY.get(key) if key is not None else None
+    if every is None:
+        every = per_org(base)
+        if key is not None:
+            _RESULTS_PER_COMPANY[key] = every
+            while len(_RESULTS_PER_COMPANY) > 16:
+                _RESULTS_PER_COMPANY.pop(next(iter(_RESULTS_PER_COMPANY)))
+    visible = visible_to(actor, base)
+    # the same query (the ministry reads every result): the same counts
+    seen = every if str(visible.query) == str(base.query) else per_org(visible)
+    memo[run_id] = out = frozenset(str(org) for org, n in seen.items() if every.get(org) == n)
+    return out
+
+
+#: Plan results per company of a run (`readable_companies`), by `_run_cache_key`.
+_RESULTS_PER_COMPANY: dict[tuple[Any, ...], dict[int, int]] = {}
+
+
+def _run_cache_key(run: AnalysisRun) -> tuple[Any, ...] | None:
+    # the creation time and input hash as well as the id: ids are reused after a rolled-back test
+    if run.pk is None or run._state.adding or "created_at" in run.get_deferred_fields():
+        return None
+    return (run.pk, run.created_at, run.input_hash)
 
 
 def for_viewer(run: AnalysisRun, actor: Actor) -> AnalysisRun:
@@ -78,13 +109,33 @@ def for_viewer(run: AnalysisRun, actor: Actor) -> AnalysisRun:
     return run
 
 
+#: The large JSON documents of a run.
+RUN_LARGE_FIELDS = (
+    "aggregates",
+    "unlock_ranking",
+    "miek_candidates",
+    "comparison",
+    "notes",
+    "parameters",
+    "scenario_snapshot",
+)
+#: Those shown through the disclosure cache (`shown_cache`): read from the database only when the cache
+#: does not hold the viewer's figures yet (a deferred field is loaded on first use).
+RUN_SHOWN_FIELDS = ("aggregates", "unlock_ranking", "miek_candidates")
+#: A run's baseline is only read for its aggregates (a scenario run's disclosure), on a cache miss.
+BASELINE_DEFERRED = tuple(f"baseline__{f}" for f in RUN_LARGE_FIELDS)
+
+
 def run_get(*, actor: Actor, run_id: object) -> AnalysisRun:
-    run = access(actor, AnalysisRun.objects.select_related("scenario", "baseline"), run_id, Action.VIEW)
+    qs = AnalysisRun.objects.select_related("scenario", "baseline").defer(
+        *RUN_SHOWN_FIELDS, *BASELINE_DEFERRED
+    )
+    run = access(actor, qs, run_id, Action.VIEW)
     return for_viewer(run, actor)
 
 
 def run_latest(*, actor: Actor) -> AnalysisRun | None:
-    run = run_list(actor=actor, kind=RunKind.BASELINE).first()
+    run = run_list(actor=actor, kind=RunKind.BASELINE).defer(*RUN_SHOWN_FIELDS, *BASELINE_DEFERRED).first()
     return for_viewer(run, actor) if run is not None else None
 
 
@@ -114,16 +165,19 @@ def plan_result_list(
     *, actor: Actor, run: AnalysisRun | int, filters: ResultFilters | None = None
 ) -> models.QuerySet[PlanResult]:
     run_id = run.pk if isinstance(run, AnalysisRun) else run
+    # Never the run itself (its figures are a large JSON document: per row that made the map and the
+    # exports take minutes at national scale) nor the boundaries of the provinces or the rounds' lists.
     qs = visible_to(
         actor,
-        PlanResult.objects.filter(run_id=run_id).select_related(
-            "run",
+        PlanResult.objects.filter(run_id=run_id)
+        .select_related(
             "plan__location__province",
             "plan_version__submission__round",
             "plan_version__plan__location",
             "organisation",
             "location__province",
-        ),
+        )
+        .defer(*RESULT_LIST_DEFERRED),
     )
     f = filters or ResultFilters()
     if f.feasibility:
@@ -149,9 +203,23 @@ def plan_result_list(
     return qs.order_by("feasibility", "-co2_reduction_t", "id")
 
 
+#: Large columns of the relations `plan_result_list` joins that no list, map or export shows.
+RESULT_LIST_DEFERRED = (
+    "plan__location__province__geometry",
+    "location__province__geometry",
+    "plan_version__submission__round__requested_fields",
+)
+
+
 def log_result_reads(*, actor: Actor, results: Iterable[PlanResult], channel: str) -> None:
-    """Reading another company's plan results is reading its plan data: log it in its read log."""
+    """Reading another company's plan results is reading its plan data: log it in its read log, one row
+    per company per read (`log_plan_reads`)."""
     log_plan_reads(actor=actor, versions=[r.plan_version for r in results], channel=channel)
+
+
+def log_map_reads(*, actor: Actor, reads: dict[int, list[int]], channel: str) -> None:
+    """The read log of a map (`result_location_map`): one row per company whose plan results it showed."""
+    log_reads_by_owner(actor=actor, reads=reads, channel=channel)
 
 
 #: What replaces "<n> MW voor u" in an explanation when the MW ahead is not shown.
@@ -173,60 +241,205 @@ def disclose_queues(*, actor: Actor, results: Iterable[PlanResult]) -> list[Plan
     grid = [r for r in results if r.mw_ahead is not None or r.tennet_mw_ahead is not None]
     if not grid:
         return results
-    r0 = rule()
     for run_id in {r.run_id for r in grid}:
-        known = readable_companies(actor=actor, run=run_id)
-        rows = list(
-            PlanResult.objects.filter(run_id=run_id)
-            .exclude(grid_area_code="")
-            .order_by()
-            .values_list(
-                "organisation_id",
-                "grid_area_code",
-                "queue_position",
-                "tennet_queue_position",
-                "firm_mw",
-                "requested_mw",
-            )
-        )
-        codes = {str(code).removeprefix(VIRTUAL_TENNET) for _o, code, *_rest in rows}
-        above = {
+        mine = [x for x in grid if x.run_id == run_id]
+        queues = QueueDisclosure(actor=actor, run_id=run_id, results=mine if len(mine) < 50 else None)
+        for r in mine:
+            queues.apply(r)
+    return results
+
+
+class QueueDisclosure:
+    """The queues of one run (`run_queue_rows`), to apply `disclose_queues` to its results one at a time
+    (an export streams them). `results` is not used any more (every queue is summed up when first
+    needed)."""
+
+    def __init__(self, *, actor: Actor, run_id: int, results: list[PlanResult] | None = None) -> None:
+        self.rule = rule()
+        self.known: frozenset[str] = readable_companies(actor=actor, run=run_id)
+        self.regional_prefix: dict[str, QueuePrefix | None] = {}
+        self.tennet_prefix: dict[str, QueuePrefix | None] = {}
+        self.above = {
             code: tennet or code
-            for code, tennet in GridServiceArea.objects.filter(code__in=codes).values_list(
-                "code", "tennet_region__code"
-            )
+            for code, tennet in GridServiceArea.objects.values_list("code", "tennet_region__code")
         }
+        # every queue once: (position, organisation, MW) per regional area and per TenneT queue
+        self.regional: dict[str, list[tuple[int, str, float]]] = defaultdict(list)
+        self.tennet: dict[str, list[tuple[int, str, float]]] = defaultdict(list)
+        for org, code, position, t_position, mw in run_queue_rows(run_id):
+            if position is not None:
+                self.regional[code].append((position, org, mw))
+            if t_position is not None:
+                self.tennet[self.tennet_queue(code)].append((t_position, org, mw))
 
-        def tennet_queue(code: str, above: dict[str, str] = above) -> str:
-            plain = code.removeprefix(VIRTUAL_TENNET)
-            return str(above.get(plain, plain))
+    def tennet_queue(self, code: str) -> str:
+        plain = code.removeprefix(VIRTUAL_TENNET)
+        return str(self.above.get(plain, plain))
 
-        for r in (x for x in grid if x.run_id == run_id):
-            regional: dict[str, list[float]] = {}
-            tennet: dict[str, list[float]] = {}
-            for org, code, position, t_position, firm, requested in rows:
-                mw = float(firm if firm is not None else requested or 0.0)
-                if (
-                    r.queue_position is not None
-                    and position is not None
-                    and code == r.grid_area_code
-                    and position < r.queue_position
-                ):
-                    regional.setdefault(str(org), [0.0])[0] += mw
-                if (
-                    r.tennet_queue_position is not None
-                    and t_position is not None
-                    and tennet_queue(code) == tennet_queue(r.grid_area_code)
-                    and t_position < r.tennet_queue_position
-                ):
-                    tennet.setdefault(str(org), [0.0])[0] += mw
-            own = frozenset(known | {str(r.organisation_id)})
-            if r.mw_ahead is not None and (reason := r0.check(regional, own)):
+    @staticmethod
+    def _ahead(queue: list[tuple[int, str, float]], place: int | None) -> dict[str, list[float]]:
+        out: dict[str, list[float]] = {}
+        if place is None:
+            return out
+        for position, org, mw in queue:
+            if position < place:
+                out.setdefault(org, [0.0])[0] += mw
+        return out
+
+    def _check(
+        self,
+        prefixes: dict[str, QueuePrefix | None],
+        queues: dict[str, list[tuple[int, str, float]]],
+        key: str,
+        place: int | None,
+        org: str,
+    ) -> str:
+        """The disclosure rule on the requests ahead of `place` in queue `key`, for a result of `org`."""
+        if key not in prefixes:
+            queue = queues.get(key, [])
+            # the one-pass summary needs MW that only add up; otherwise the rule on the requests themselves
+            prefixes[key] = QueuePrefix(queue, self.known) if all(mw >= 0 for _p, _o, mw in queue) else None
+        prefix = prefixes[key]
+        if prefix is None or place is None:
+            return self.rule.check(self._ahead(queues.get(key, []), place), self.known | {org})
+        return prefix.check(place, org, self.rule)
+
+    def apply[R: (PlanResult, ExportRow)](self, r: R) -> R:
+        """Blank the MW ahead of `r` (in memory) where the disclosure rule says so (`disclose_queues`)."""
+        r.queue_hidden = ""
+        r.tennet_queue_hidden = ""
+        if r.mw_ahead is None and r.tennet_mw_ahead is None:
+            return r
+        org = str(r.organisation_id)
+        if r.mw_ahead is not None:
+            key = r.grid_area_code
+            if reason := self._check(self.regional_prefix, self.regional, key, r.queue_position, org):
                 r.mw_ahead, r.queue_hidden = None, reason
                 r.explanation = _MW_AHEAD.sub(QUEUE_HIDDEN_TEXT, r.explanation)
-            if r.tennet_mw_ahead is not None and (reason := r0.check(tennet, own)):
+        if r.tennet_mw_ahead is not None:
+            key = self.tennet_queue(r.grid_area_code)
+            if reason := self._check(self.tennet_prefix, self.tennet, key, r.tennet_queue_position, org):
                 r.tennet_mw_ahead, r.tennet_queue_hidden = None, reason
-    return results
+        return r
+
+
+QueueRows = tuple[tuple[str, str, int | None, int | None, float], ...]
+
+
+def run_queue_rows(run_id: int) -> QueueRows:
+    """The places of a run's plans in the grid queues: (organisation, area code, place, TenneT place, MW).
+    A run's results never change (append-only), so the last few runs' rows are kept in memory, keyed by
+    the run's id and creation time: a page of results reads them once per worker, not on every request."""
+    created = AnalysisRun.objects.filter(pk=run_id).values_list("created_at", flat=True).first()
+    return _run_queue_rows(run_id, created.isoformat() if created is not None else "")
+
+
+@lru_cache(maxsize=4)
+def _run_queue_rows(run_id: int, created: str) -> QueueRows:
+    rows = (
+        PlanResult.objects.filter(run_id=run_id)
+        .exclude(grid_area_code="")
+        .order_by()
+        .values_list(
+            "organisation_id",
+            "grid_area_code",
+            "queue_position",
+            "tennet_queue_position",
+            "firm_mw",
+            "requested_mw",
+        )
+    )
+    return tuple(
+        (str(org), code, position, t_position, float(firm if firm is not None else requested or 0.0))
+        for org, code, position, t_position, firm, requested in rows
+    )
+
+
+class QueuePrefix:
+    """One queue summed up in one pass, so that the disclosure rule on "the requests ahead of place p"
+    costs a binary search, not a walk over the queue (an export of every result of a national run checks
+    tens of thousands of places in queues of thousands). For each place: over the companies the viewer
+    cannot read (`known` left out), their number (those with MW), their total MW and the two largest
+    (company, MW); per company, its MW before each place (to leave out the result's own company). The
+    same answer as `Rule.check` on `QueueDisclosure._ahead` (the tests compare them); MW must not be
+    negative (the caller falls back to the walk)."""
+
+    def __init__(self, queue: list[tuple[int, str, float]], known: frozenset[str]) -> None:
+        self.known = known
+        self.positions: list[int] = []
+        self.states: list[tuple[int, float, str | None, float, str | None, float]] = []
+        self.own: dict[str, tuple[list[int], list[float]]] = {}
+        running: dict[str, float] = {}
+        count, total = 0, 0.0
+        t1o: str | None = None
+        t2o: str | None = None
+        t1v = t2v = 0.0
+        for position, org, mw in sorted(queue, key=lambda e: e[0]):
+            if not self.positions or self.positions[-1] != position:
+                self.positions.append(position)
+                self.states.append((count, total, t1o, t1v, t2o, t2v))  # before this position
+            places, cumulative = self.own.setdefault(org, ([], []))
+            places.append(position)
+            cumulative.append((cumulative[-1] if cumulative else 0.0) + mw)
+            if org in known:
+                continue
+            old = running.get(org, 0.0)
+            new = old + mw
+            running[org] = new
+            if old == 0 and new != 0:
+                count += 1
+            total += mw
+            # the two largest; values only grow
+            if org == t1o:
+                t1v = new
+            elif org == t2o:
+                t2v = new
+            elif t2o is None or new > t2v:
+                t2o, t2v = org, new
+            if t2o is not None and (t1o is None or t2v > t1v):
+                t1o, t1v, t2o, t2v = t2o, t2v, t1o, t1v
+        self.final = (count, total, t1o, t1v, t2o, t2v)
+
+    def check(self, place: int, org: str, rule: Rule) -> str:
+        i = bisect_left(self.positions, place)
+        count, total, t1o, t1v, _t2o, t2v = self.states[i] if i < len(self.states) else self.final
+        top = t1v
+        if org not in self.known:
+            places, cumulative = self.own.get(org, ([], []))
+            j = bisect_left(places, place)
+            mine = cumulative[j - 1] if j else 0.0
+            if mine != 0:
+                count -= 1
+                total -= mine
+            if t1o == org:
+                top = t2v
+        if count <= 0:
+            return ""
+        if count < rule.min_companies:
+            return PRIMARY
+        if total > 0 and top > rule.max_share * total:
+            return DOMINANCE
+        return ""
+
+
+def export_results(
+    *, actor: Actor, run: AnalysisRun | int, channel: str, filters: ResultFilters | None = None
+) -> Iterator[ExportRow]:
+    """The plan results of an export, streamed: the reads are logged first (one row per company, from
+    one query over two columns), then the results come in chunks from the database, as the columns the
+    table shows (`ExportRow`: no model instances), with the MW ahead as the disclosure rule lets the actor
+    see it. Memory does not grow with the number of results."""
+    run_id = run.pk if isinstance(run, AnalysisRun) else run
+    qs = plan_result_list(actor=actor, run=run_id, filters=filters)
+    reads: dict[int, list[int]] = defaultdict(list)
+    for version_id, owner_id in qs.order_by().values_list(
+        "plan_version_id", "plan_version__submission__organisation_id"
+    ):
+        reads[owner_id].append(version_id)
+    log_reads_by_owner(actor=actor, reads=reads, channel=channel)
+    queues = QueueDisclosure(actor=actor, run_id=run_id)
+    for values in qs.values_list(*EXPORT_COLUMNS).iterator(chunk_size=2000):
+        yield queues.apply(ExportRow(*values))
 
 
 def plan_results_for_company(*, actor: Actor) -> list[PlanResult]:
@@ -436,6 +649,80 @@ def result_location_features(results: Iterable[PlanResult]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+def result_location_map(
+    *,
+    actor: Actor,
+    run: AnalysisRun | int,
+    bbox: BBox | None = None,
+    limit: int = MAP_LIMIT,
+    filters: ResultFilters | None = None,
+) -> tuple[dict[str, Any], dict[int, list[int]]]:
+    """The analysis map's points, by viewport: the locations of the plan results the actor may see
+    (`plan_result_list`) within `bbox`, each with the worst class of its plans, at most `limit` of them
+    (the worst classes first, then the most plans); `truncated` says when locations were left out, `total`
+    how many there are. One query over the result columns the map shows (never the run or whole rows).
+    Also returns the plan versions shown per owner (submitting company), for the read log."""
+    qs = (
+        plan_result_list(actor=actor, run=run, filters=filters)
+        .filter(location__latitude__isnull=False, location__longitude__isnull=False)
+        .order_by()
+    )
+    if bbox is not None:
+        qs = qs.filter(bbox.q("location__"))
+    by_location: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
+    places: dict[int, tuple[str, float, float]] = {}
+    for loc_id, name, lat, lon, cls, version_id, owner_id in qs.values_list(
+        "location_id",
+        "location__name",
+        "location__latitude",
+        "location__longitude",
+        "feasibility",
+        "plan_version_id",
+        "plan_version__submission__organisation_id",
+    ):
+        by_location[loc_id].append((cls, version_id, owner_id))
+        places[loc_id] = (name, float(lat or 0.0), float(lon or 0.0))  # not null: filtered above
+
+    def worst(rows: list[tuple[str, int, int]]) -> Feasibility:
+        return min((Feasibility(c) for c, _v, _o in rows), key=CLASS_ORDER.index)
+
+    ranked = sorted(
+        by_location, key=lambda loc: (CLASS_ORDER.index(worst(by_location[loc])), -len(by_location[loc]), loc)
+    )
+    shown = ranked[:limit]
+    reads: dict[int, list[int]] = defaultdict(list)
+    features = []
+    for loc_id in shown:
+        rows = by_location[loc_id]
+        name, lat, lon = places[loc_id]
+        w = worst(rows)
+        for _c, version_id, owner_id in rows:
+            reads[owner_id].append(version_id)
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {
+                    "id": loc_id,
+                    "name": name,
+                    "class": w.value,
+                    "class_label": str(w.label),
+                    "colour": FEASIBILITY_COLOURS[w],
+                    "plans": len(rows),
+                    "classes": dict(Counter(str(Feasibility(c).label) for c, _v, _o in rows)),
+                },
+            }
+        )
+    collection = {
+        "type": "FeatureCollection",
+        "features": features,
+        "total": len(ranked),
+        "truncated": len(ranked) > len(shown),
+        "limit": limit,
+    }
+    return collection, dict(reads)
+
+
 def result_area_features(*, actor: Actor, run: AnalysisRun) -> dict[str, Any]:
     """Service areas with the number of infrastructure-dependent plans and the share held back (an
     aggregate: shown to the aggregate roles only)."""
@@ -611,10 +898,9 @@ def scenario_latest_runs(*, actor: Actor, scenarios: Iterable[Scenario]) -> dict
 
 def run_summaries(*, actor: Actor, kind: str | None = None) -> models.QuerySet[AnalysisRun]:
     """`run_list` for lists of runs: without the large per-run lists (unlock ranking, MIEK candidates,
-    comparison, notes, parameters, scenario snapshot), which a list does not show."""
-    return run_list(actor=actor, kind=kind).defer(
-        "unlock_ranking", "miek_candidates", "comparison", "notes", "parameters", "scenario_snapshot"
-    )
+    comparison, notes, parameters, scenario snapshot), which a list does not show; the aggregates (the
+    summary of a run) come from the disclosure cache and are read only when it misses."""
+    return run_list(actor=actor, kind=kind).defer(*RUN_LARGE_FIELDS, *BASELINE_DEFERRED)
 
 
 def run_for_results(*, actor: Actor, run_id: object) -> AnalysisRun:

@@ -8,12 +8,15 @@ analysis without computing it twice.
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Mapping
+import operator
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import JSONField
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -116,7 +119,7 @@ def _run(
         notes=c.notes,
         duration_ms=c.duration_ms,
     )
-    PlanResult.objects.bulk_create((PlanResult(run=run, **row) for row in c.results), batch_size=1000)
+    store_results(run, c.results)
     audit_record(
         actor=actor,
         verb="analysis.run",
@@ -131,6 +134,54 @@ def _run(
     )
     logger.info("analysis.completed run_id=%s plans=%s ms=%s", run.pk, total["n_plans"], c.duration_ms)
     return run
+
+
+#: Rows per INSERT on databases without COPY (SQLite); Django lowers it to the backend's limit on
+#: query parameters when needed.
+INSERT_BATCH = 5000
+
+
+def store_results(run: AnalysisRun, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Store the per-plan results of a run in bulk, in the caller's transaction: with COPY on PostgreSQL
+    (no model instances, one round trip per chunk of data), with large INSERT batches elsewhere. Both
+    store the same rows, in the order given (tests/analysis/test_store_results.py)."""
+    if connection.vendor == "postgresql":
+        _copy_results(run, rows)
+    else:
+        PlanResult.objects.bulk_create((PlanResult(run=run, **row) for row in rows), batch_size=INSERT_BATCH)
+
+
+def _result_columns() -> list[tuple[str, str, bool, Any]]:
+    """(attribute, column, is JSON, default) of every stored PlanResult field except the primary key."""
+    return [
+        (f.attname, str(f.column), isinstance(f, JSONField), f.get_default())
+        for f in PlanResult._meta.concrete_fields
+        if not f.primary_key
+    ]
+
+
+def _copy_results(run: AnalysisRun, rows: Sequence[Mapping[str, Any]]) -> None:
+    """COPY the rows into PlanResult's table (PostgreSQL, psycopg 3). Values are the rows' own (the ids
+    of related objects under their attribute names, `plan_id` etc.; a field a row lacks takes its
+    default); JSON fields are sent as JSON text."""
+    columns = _result_columns()
+    table = connection.ops.quote_name(PlanResult._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(column) for _a, column, _j, _d in columns)
+    fields = [
+        (attr, is_json, run.pk if attr == "run_id" else default) for attr, _c, is_json, default in columns
+    ]
+    dumps = json.dumps
+    # `defaults | row` then one itemgetter: the row's value or the field's default, in column order.
+    defaults = {attr: default for attr, _j, default in fields}
+    getter = operator.itemgetter(*defaults)
+    json_at = [k for k, (_a, is_json, _d) in enumerate(fields) if is_json]
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        write = copy.write_row
+        for row in rows:
+            values = list(getter(defaults | (row if type(row) is dict else dict(row))))
+            for k in json_at:
+                values[k] = dumps(values[k])
+            write(values)
 
 
 def analysis_current(*, actor: User | None, params: Mapping[str, Any] | None = None) -> AnalysisRun:

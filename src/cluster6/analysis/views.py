@@ -21,6 +21,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -32,8 +33,15 @@ from django_htmx.middleware import HtmxDetails
 
 from cluster6.accounts.models import User
 from cluster6.authz.policies import Action, can_view_aggregates, own_company_ids
+from cluster6.core.bbox import limit_of, parse_bbox
 from cluster6.core.charts import figure_html
-from cluster6.core.exports import FORM_PARAMETER, csv_attachment, form_of, xlsx_attachment
+from cluster6.core.exports import (
+    FORM_PARAMETER,
+    csv_attachment,
+    csv_streaming_attachment,
+    form_of,
+    xlsx_streaming_attachment,
+)
 from cluster6.infra.constants import Certainty as InfraCertainty
 from cluster6.infra.selectors import grid_area_list
 from cluster6.plans.constants import Route
@@ -53,6 +61,7 @@ from .forms import (
     ScenarioOptions,
     UnlockFilterForm,
 )
+from .freshness import Freshness, analysis_request_refresh, refresh_state
 from .models import AnalysisRun, PlanResult, Scenario
 from .selectors import (
     CLASS_ORDER,
@@ -60,15 +69,17 @@ from .selectors import (
     bottleneck_counts,
     class_changes,
     disclose_queues,
+    export_results,
     for_viewer,
     latest_baseline_id,
+    log_map_reads,
     log_result_reads,
     plan_result_get,
     plan_result_latest,
     plan_result_list,
     plan_results_for_company,
     result_area_features,
-    result_location_features,
+    result_location_map,
     run_get,
     run_latest,
     scenario_can,
@@ -80,7 +91,6 @@ from .selectors import (
     unlock_rows,
 )
 from .services import (
-    analysis_current,
     analysis_run,
     default_parameters,
     scenario_archive,
@@ -127,10 +137,12 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
-def _aggregates_only(view: Callable[..., HttpResponse], *, send_company: bool) -> Callable[..., HttpResponse]:
+def _aggregates_only(
+    view: Callable[..., HttpResponseBase], *, send_company: bool
+) -> Callable[..., HttpResponseBase]:
     @login_required
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user = request.user
         if not can_view_aggregates(user):
             if send_company and own_company_ids(user) and request.method == "GET":
@@ -141,12 +153,12 @@ def _aggregates_only(view: Callable[..., HttpResponse], *, send_company: bool) -
     return wrapped
 
 
-def aggregate_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def aggregate_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """A page for the aggregate roles. A company user is sent to its own answers; anyone else gets a 403."""
     return _aggregates_only(view, send_company=True)
 
 
-def aggregate_data(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def aggregate_data(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Data (GeoJSON, files) for the aggregate roles; anyone else gets a 403."""
     return _aggregates_only(view, send_company=False)
 
@@ -341,6 +353,7 @@ def _map_text() -> dict[str, str]:
     return {
         "countOne": _("%s locatie op de kaart"),
         "countMany": _("%s locaties op de kaart"),
+        "truncated": _("(%s in totaal: zoom in om ze alle te zien)"),
         "noLocations": _(
             "U mag geen afzonderlijke plannen inzien: de kaart toont alleen de voedingsgebieden."
         ),
@@ -411,19 +424,21 @@ def overview(request: HtmxHttpRequest) -> HttpResponse:
     elif _run_param(request) is not None:
         run = _chosen_run(request)
     else:
-        try:
-            run = analysis_current(actor=actor)
-        except ValidationError as exc:
-            errors = exc.messages
-            run = run_latest(actor=actor)
+        # the newest stored baseline run; a background refresh keeps it current (analysis/freshness.py)
+        run = run_latest(actor=actor)
+    freshness = refresh_state()
     if run is None:
-        return render(request, "analysis/overview.html", {"run": None, "errors": errors})
+        if not freshness.refreshing:
+            analysis_request_refresh(reason="analysis.missing")
+        context = {"run": None, "errors": errors, "freshness": Freshness(refreshing=True)}
+        return render(request, "analysis/overview.html", context)
     run = for_viewer(run, actor)  # the disclosure rule for this viewer (what it reads in full)
     dimension = DimensionForm(request.GET).dimension()
     if request.htmx and request.htmx.target == "groups-panel":
         return render(request, "analysis/overview.html#groups", _groups_context(run, dimension))
     context = _overview_context(run, dimension, form)
     context["errors"] = errors
+    context["freshness"] = freshness
     status = 400 if form is not None and form.errors else 200
     return render(request, "analysis/overview.html", context, status=status)
 
@@ -437,9 +452,14 @@ def map_locations(request: HttpRequest) -> JsonResponse:
     if run is None:
         raise Http404
     actor = _user(request)
-    results = list(plan_result_list(actor=actor, run=run))
-    log_result_reads(actor=actor, results=results, channel=CHANNEL_WEB)
-    return JsonResponse(result_location_features(results))
+    features, reads = result_location_map(
+        actor=actor,
+        run=run,
+        bbox=parse_bbox(request.GET.get("bbox")),
+        limit=limit_of(request.GET.get("limit")),
+    )
+    log_map_reads(actor=actor, reads=reads, channel=CHANNEL_WEB)
+    return JsonResponse(features)
 
 
 @aggregate_data
@@ -464,7 +484,7 @@ def _export_run(request: HttpRequest) -> AnalysisRun:
 
 @aggregate_data
 @require_GET
-def export_csv(request: HttpRequest, table: str) -> HttpResponse:
+def export_csv(request: HttpRequest, table: str) -> HttpResponseBase:
     """One table of a run as CSV (for Dutch Excel; `?vorm=machine` for machines). The plan results are
     those the user may see (with the filters of the list page), and every one of another company is
     logged as read (channel export)."""
@@ -472,27 +492,28 @@ def export_csv(request: HttpRequest, table: str) -> HttpResponse:
         raise Http404
     run = _export_run(request)
     actor = _user(request)
-    results: list[PlanResult] = []
+    form = form_of(request.GET.get(FORM_PARAMETER))
     if table == "plannen":
+        # streamed: the reads are logged before the first byte (one row per company)
         filters = ResultFilterForm(request.GET, provinces=_provinces(run)).filters()
-        results = disclose_queues(
-            actor=actor, results=plan_result_list(actor=actor, run=run, filters=filters)
+        results = export_results(actor=actor, run=run, filters=filters, channel=CHANNEL_EXPORT)
+        return csv_streaming_attachment(
+            export.results_csv_stream(results, form), f"analyse-{run.pk}-{table}.csv"
         )
-        log_result_reads(actor=actor, results=results, channel=CHANNEL_EXPORT)
-    content = export.to_csv(export.table(run, table, results), form_of(request.GET.get(FORM_PARAMETER)))
+    content = export.to_csv(export.table(run, table), form)
     return csv_attachment(content, f"analyse-{run.pk}-{table}.csv")
 
 
 @aggregate_data
 @require_GET
-def export_xlsx(request: HttpRequest) -> HttpResponse:
+def export_xlsx(request: HttpRequest) -> HttpResponseBase:
     """The whole run as a workbook (provenance, groups, the plan results the user may see, the unlock
     ranking and the MIEK candidates); the plan results of other companies are logged as read."""
     run = _export_run(request)
     actor = _user(request)
-    results = disclose_queues(actor=actor, results=plan_result_list(actor=actor, run=run))
-    log_result_reads(actor=actor, results=results, channel=CHANNEL_EXPORT)
-    return xlsx_attachment(export.to_xlsx(run, results), f"analyse-{run.pk}.xlsx")
+    results = export_results(actor=actor, run=run, channel=CHANNEL_EXPORT)
+    # streams: the reads are logged by `export_results`, the plan rows read as the file is sent
+    return xlsx_streaming_attachment(export.to_xlsx_stream(run, results), f"analyse-{run.pk}.xlsx")
 
 
 # --------------------------------------------------------------------------------------- plan results
@@ -510,7 +531,10 @@ def _page(request: HttpRequest, items: Any) -> dict[str, Any]:
 def _provinces(run: AnalysisRun | None) -> list[str]:
     if run is None:
         return []
-    return sorted(str(r["key"]) for r in run.aggregates.get("by", {}).get("province", []) if r.get("key"))
+    # the shown aggregates keep every group (blanked or not) and come from the disclosure cache
+    return sorted(
+        str(r["key"]) for r in run.shown_aggregates.get("by", {}).get("province", []) if r.get("key")
+    )
 
 
 @aggregate_page
@@ -669,6 +693,7 @@ def result_detail(request: HttpRequest, result_id: int) -> HttpResponse:
         "deadline": deadline,
         "is_own": result.organisation_id in own or result.plan.location.operator_id in own,
         "can_view_run": can_view_aggregates(actor),
+        "freshness": refresh_state(),
     }
     return render(request, "analysis/result_detail.html", context)
 
@@ -692,6 +717,8 @@ def company_page(request: HttpRequest) -> HttpResponse:
         "results": results,
         "has_run": bool(results) or latest_baseline_id() is not None,
         "run": results[0].run if results else None,
+        "freshness": refresh_state(),
+        "horizon": int(results[0].run.parameters.get("horizon_year", 2050)) if results else 2050,
     }
     return render(request, "analysis/company.html", context)
 

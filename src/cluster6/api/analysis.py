@@ -20,14 +20,15 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
-from django.http import Http404, HttpResponse
+from django.http import Http404
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -36,12 +37,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cluster6.accounts.models import User
+from cluster6.analysis.constants import RunKind
+from cluster6.analysis.export import results_csv_stream, to_csv, to_xlsx_stream
 from cluster6.analysis.export import table as export_table
-from cluster6.analysis.export import to_csv, to_xlsx
+from cluster6.analysis.freshness import analysis_request_refresh, refresh_state
 from cluster6.analysis.models import AnalysisRun, Scenario
 from cluster6.analysis.selectors import (
     class_changes,
     disclose_queues,
+    export_results,
     for_viewer,
     log_result_reads,
     plan_result_latest,
@@ -58,14 +62,19 @@ from cluster6.analysis.selectors import (
 )
 from cluster6.analysis.services import (
     SCENARIO_FIELDS,
-    analysis_current,
     analysis_run,
     scenario_archive,
     scenario_create,
     scenario_update,
 )
 from cluster6.authz.policies import Action, can_view_aggregates
-from cluster6.core.exports import XLSX_CONTENT_TYPE, CsvForm, csv_attachment, xlsx_attachment
+from cluster6.core.exports import (
+    XLSX_CONTENT_TYPE,
+    CsvForm,
+    csv_attachment,
+    csv_streaming_attachment,
+    xlsx_streaming_attachment,
+)
 from cluster6.plans.sharing import CHANNEL_API, CHANNEL_EXPORT
 
 from .errors import (
@@ -151,7 +160,36 @@ def api_validation_error(
     return ValidationError(errors)
 
 
-def _run_answer(request: Request, run: AnalysisRun, *, created: bool = False) -> Response:
+class LatestRunSerializer(AnalysisRunDetailSerializer):
+    """The latest baseline run with the state of its background refresh."""
+
+    refreshing = serializers.BooleanField(
+        read_only=True, help_text="A newer run is queued or being computed."
+    )
+    refresh_requested_at = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="When the inputs changed (null when no refresh is pending).",
+    )
+    refresh_failed = serializers.BooleanField(read_only=True, help_text="The newest refresh failed.")
+
+    class Meta(AnalysisRunDetailSerializer.Meta):
+        fields = [
+            *AnalysisRunDetailSerializer.Meta.fields,
+            "refreshing",
+            "refresh_requested_at",
+            "refresh_failed",
+        ]
+        read_only_fields = fields
+
+
+def _run_answer(
+    request: Request,
+    run: AnalysisRun,
+    *,
+    created: bool = False,
+    serializer: type[AnalysisRunDetailSerializer] = AnalysisRunDetailSerializer,
+) -> Response:
     """A run in full. The class changes of a scenario run are limited to the plans the user may see (with
     the total number); the ones shown are logged as read."""
     user = request.user
@@ -163,7 +201,7 @@ def _run_answer(request: Request, run: AnalysisRun, *, created: bool = False) ->
     if comparison is not None and not comparison.get("suppression"):
         shown, total = class_changes(actor=user, run=run)
         log_result_reads(actor=user, results=[c["result"] for c in shown], channel=CHANNEL_API)
-    data = AnalysisRunDetailSerializer(
+    data = serializer(
         run, context={"request": request, "class_changes": (shown, total), "comparison": comparison}
     ).data
     return Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
@@ -211,11 +249,13 @@ class IgnoreFormatParameter(DefaultContentNegotiation):
         responses={200: AnalysisRunDetailSerializer, **DETAIL_ERRORS},
     ),
     latest=extend_schema(
-        summary="The current baseline analysis",
-        description="The baseline run of the current plans and infrastructure timeline with the default "
-        "parameters: a stored run when the input is unchanged (same input hash), else it is computed and "
-        f"stored now. {AGGREGATE_ROLES_ONLY}",
-        responses={200: AnalysisRunDetailSerializer, **WRITE_ERRORS},
+        summary="The latest complete baseline analysis",
+        description="The newest stored baseline run. The analysis is recomputed in the background when its "
+        "inputs change (a submission, consent, import or timeline edit); `refreshing` is true while a newer "
+        "run is queued or being computed, with `refresh_requested_at` the moment the inputs changed, and "
+        "`refresh_failed` true when the newest refresh failed. Without any stored run one is queued and "
+        f"the answer is 404. {AGGREGATE_ROLES_ONLY}",
+        responses={200: LatestRunSerializer, **DETAIL_ERRORS},
     ),
     create=extend_schema(
         summary="Run the analysis",
@@ -289,11 +329,16 @@ class RunViewSet(ReadViewSet):
 
     @action(detail=False, methods=["get"])
     def latest(self, request: Request) -> Response:
-        try:
-            run = analysis_current(actor=_user(request))
-        except DjangoValidationError as exc:
-            raise api_validation_error(exc, fields=()) from None
-        return _run_answer(request, run)
+        freshness = refresh_state()
+        latest = run_list(actor=request.user, kind=RunKind.BASELINE).first()
+        if latest is None:
+            if not freshness.refreshing:
+                analysis_request_refresh(reason="analysis.missing")
+            raise NotFound(_("Er is nog geen analyse; die wordt nu berekend."))
+        latest.refreshing = freshness.refreshing  # type: ignore[attr-defined]
+        latest.refresh_requested_at = freshness.since  # type: ignore[attr-defined]
+        latest.refresh_failed = freshness.failed  # type: ignore[attr-defined]
+        return _run_answer(request, latest, serializer=LatestRunSerializer)
 
     def create(self, request: Request) -> Response:
         body = AnalysisRunCreateSerializer(data=request.data)
@@ -336,19 +381,19 @@ class RunViewSet(ReadViewSet):
         renderer_classes=[JSONRenderer],
         content_negotiation_class=IgnoreFormatParameter,
     )
-    def export(self, request: Request, pk: str) -> HttpResponse:
+    def export(self, request: Request, pk: str) -> HttpResponseBase:
         query = parse_query(ExportQuerySerializer, request).validated_data
         run = run_get(actor=request.user, run_id=pk)
         fmt, name = query["format"], query.get("table", "")
-        results = []
         if fmt == "xlsx" or name == "plannen":
-            results = disclose_queues(
-                actor=request.user, results=plan_result_list(actor=request.user, run=run)
+            # the reads are logged first (one row per company); the CSV streams
+            results = export_results(actor=request.user, run=run, channel=CHANNEL_EXPORT)
+            if fmt == "xlsx":
+                return xlsx_streaming_attachment(to_xlsx_stream(run, results), f"analyse-{run.pk}.xlsx")
+            return csv_streaming_attachment(
+                results_csv_stream(results, CsvForm(query["vorm"])), f"analyse-{run.pk}-{name}.csv"
             )
-            log_result_reads(actor=request.user, results=results, channel=CHANNEL_EXPORT)
-        if fmt == "xlsx":
-            return xlsx_attachment(to_xlsx(run, results), f"analyse-{run.pk}.xlsx")
-        content = to_csv(export_table(run, name, results), CsvForm(query["vorm"]))
+        content = to_csv(export_table(run, name), CsvForm(query["vorm"]))
         return csv_attachment(content, f"analyse-{run.pk}-{name}.csv")
 
 

@@ -228,8 +228,12 @@ class PlanVersionViewSet(ReadViewSet):
 
     def list(self, request: Request) -> Response:
         filters = parse_query(PlanQuerySerializer, request).filters()
-        page = self.paginate_queryset(shared_version_list(actor=request.user, filters=filters))
-        versions = list(page or [])
+        qs = shared_version_list(actor=request.user, filters=filters)
+        # a page of ids first (the sort over every shared version then carries narrow rows, not every
+        # joined column), then those versions with their relations
+        ids = list(self.paginate_queryset(qs.values_list("pk", flat=True)) or [])
+        found = qs.order_by().in_bulk(ids)
+        versions = [found[pk] for pk in ids if pk in found]
         log_plan_reads(
             actor=request.user, versions=versions, channel=CHANNEL_API, purpose=filters.purpose or None
         )

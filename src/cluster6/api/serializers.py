@@ -21,6 +21,7 @@ from cluster6.infra.timeline import (
     CAPACITY_UNKNOWN,
     capacity_basis,
     derived_capacity_now_mw,
+    end_unknown,
 )
 from cluster6.registry.constants import Cluster, Sector
 from cluster6.registry.models import (
@@ -90,6 +91,14 @@ class LocationSerializer(serializers.ModelSerializer[ProductionLocation]):
         choices=Cluster.choices, read_only=True, help_text="The override when set, else the derived cluster."
     )
     cluster_label = serializers.SerializerMethodField()
+    scope_rule = serializers.CharField(
+        source="scope_rule.name",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="The scope rule that decided the derived cluster (docs/scope.md); null: none (the "
+        "municipality alone decided, or the location was placed before the rules).",
+    )
     in_lces_scope = serializers.BooleanField(
         read_only=True, help_text="More than 1 million m³ natural gas or more than 10 GWh electricity a year."
     )
@@ -126,6 +135,7 @@ class LocationSerializer(serializers.ModelSerializer[ProductionLocation]):
             "cluster",
             "cluster_label",
             "cluster_derived",
+            "scope_rule",
             "cluster_override",
             "cluster_override_reason",
             "in_lces_scope",
@@ -213,9 +223,13 @@ class GridAreaSerializer(serializers.ModelSerializer[GridServiceArea]):
     )
     capacity_now_mw = serializers.SerializerMethodField(
         help_text="The withdrawal capacity free now as the feasibility analysis uses it (MW): the stored "
-        "value when given; otherwise 0 in a congested area (status 2 or 3, or an expected end of "
-        "congestion), else existing minus required capacity. Null: unknown and not congested (no limit in "
-        "the analysis)."
+        "value when given; otherwise 0 in a congested area (status 2 or 3, an expected end of congestion, "
+        "or a published waiting list: nobody waits where capacity is free), else existing minus required "
+        "capacity. Null: unknown and not congested (no limit in the analysis)."
+    )
+    congestion_end_unknown = serializers.SerializerMethodField(
+        help_text="The area is congested without a published end year (or the map's 2099): a connection "
+        "that no reinforcement brings has an unknown year, not 'never' (docs/engine.md, rule 8)."
     )
     capacity_now_basis = serializers.SerializerMethodField(
         help_text="Where `capacity_now_mw` comes from: `stored`, `congested` (derived 0), "
@@ -269,6 +283,7 @@ class GridAreaSerializer(serializers.ModelSerializer[GridServiceArea]):
             "available_capacity_withdrawal_mw",
             "capacity_now_mw",
             "capacity_now_basis",
+            "congestion_end_unknown",
             "congestion_end_certainty",
             "tennet_congestion_end_certainty",
             "tennet_region",
@@ -290,6 +305,10 @@ class GridAreaSerializer(serializers.ModelSerializer[GridServiceArea]):
     @extend_schema_field({"type": "number", "format": "double", "nullable": True})
     def get_capacity_now_mw(self, obj: GridServiceArea) -> float | None:
         return derived_capacity_now_mw(obj)
+
+    @extend_schema_field({"type": "boolean"})
+    def get_congestion_end_unknown(self, obj: GridServiceArea) -> bool:
+        return end_unknown(obj)
 
     @extend_schema_field(
         {

@@ -672,8 +672,29 @@ class MiekCandidateSerializer(serializers.Serializer[Any]):
 # --- Plan results --------------------------------------------------------------------------------------
 
 
+class YearRangeSerializer(serializers.Serializer[Any]):
+    """A year as a range from the certainty of each infrastructure item (docs/engine.md, rule 11); null:
+    not within the horizon (or unknown, see `year_unknown`)."""
+
+    earliest = serializers.IntegerField(allow_null=True, help_text="Every item on time, possible ones too.")
+    likely = serializers.IntegerField(
+        allow_null=True, help_text="Firm and planned items: the most likely year."
+    )
+    latest = serializers.IntegerField(allow_null=True, help_text="Firm items only.")
+
+
+def year_range(earliest: int | None, likely: int | None, latest: int | None) -> dict[str, int | None]:
+    return {"earliest": earliest, "likely": likely, "latest": latest}
+
+
 class PlanResultGridSerializer(serializers.ModelSerializer[PlanResult]):
     """ "Wanneer kan ik aansluiten?": the grid answer for a plan with a grid request."""
+
+    connection_range = serializers.SerializerMethodField()
+
+    @extend_schema_field(YearRangeSerializer(help_text="The connection year as a range."))
+    def get_connection_range(self, obj: PlanResult) -> dict[str, int | None]:
+        return year_range(obj.connection_year, obj.connection_year_certain, obj.connection_year_firm)
 
     area_code = serializers.CharField(
         source="grid_area_code", help_text="The service area (or TenneT level)."
@@ -691,6 +712,9 @@ class PlanResultGridSerializer(serializers.ModelSerializer[PlanResult]):
             "firm_mw",
             "connection_year",
             "connection_year_certain",
+            "connection_year_firm",
+            "connection_range",
+            "year_unknown",
             "regional_year",
             "tennet_year",
             "binding",
@@ -707,7 +731,16 @@ class PlanResultGridSerializer(serializers.ModelSerializer[PlanResult]):
             "requested_mw": {"help_text": "Requested capacity, MW."},
             "firm_mw": {"help_text": "The part that queues (less for a flexible contract), MW."},
             "connection_year": {"help_text": "Expected connection year; null: not within the horizon."},
-            "connection_year_certain": {"help_text": "The same without uncertain items."},
+            "connection_year_certain": {
+                "help_text": "The same without uncertain items: the most likely year of the range."
+            },
+            "connection_year_firm": {
+                "help_text": "The same with firm items only: the latest year of the range; null: none firm."
+            },
+            "year_unknown": {
+                "help_text": "No year: the area has a shortage without a published end of congestion "
+                "(unknown, not never)."
+            },
             "mw_ahead": {"help_text": "MW ahead in the regional queue."},
         }
 
@@ -717,14 +750,18 @@ class CarrierOutcomeSerializer(serializers.Serializer[Any]):
     year = serializers.IntegerField(
         allow_null=True, help_text="Available from (null: not within the horizon)."
     )
-    year_certain = serializers.IntegerField(allow_null=True)
+    year_certain = serializers.IntegerField(allow_null=True, help_text="Without uncertain rollouts.")
+    year_firm = serializers.IntegerField(
+        allow_null=True, required=False, help_text="Firm rollouts only (the latest year of the range)."
+    )
     via = serializers.CharField(allow_null=True, help_text="The rollout that reaches the plan first.")
     extra_cost = serializers.BooleanField(help_text="Only by the costlier alternative (ship or truck).")
     distance_km = serializers.FloatField(allow_null=True)
 
 
 class PlanResultSerializer(serializers.ModelSerializer[PlanResult]):
-    """What a run says about one plan: its class, bottleneck, years and the grid answer."""
+    """What a run says about one plan: its class, bottleneck, years (with their range) and the grid
+    answer."""
 
     run = serializers.IntegerField(source="run_id", read_only=True)
     plan = ResultPlanRefSerializer(read_only=True)
@@ -746,6 +783,7 @@ class PlanResultSerializer(serializers.ModelSerializer[PlanResult]):
     )
     grid = serializers.SerializerMethodField()
     carriers = CarrierOutcomeSerializer(many=True, read_only=True)
+    realisation_range = serializers.SerializerMethodField()
 
     class Meta:
         model = PlanResult
@@ -768,6 +806,9 @@ class PlanResultSerializer(serializers.ModelSerializer[PlanResult]):
             "ready_year",
             "ready_year_certain",
             "realisation_year",
+            "realisation_range",
+            "ready_year_firm",
+            "year_unknown",
             "by_deadline",
             "co2_reduction_t",
             "grid",
@@ -776,11 +817,19 @@ class PlanResultSerializer(serializers.ModelSerializer[PlanResult]):
         ]
         read_only_fields = fields
 
+    @extend_schema_field(YearRangeSerializer(help_text="The year the reduction can be realised, as a range."))
+    def get_realisation_range(self, obj: PlanResult) -> dict[str, int | None]:
+        return year_range(obj.realisation_year, obj.realisation_year_likely, obj.realisation_year_latest)
+
     @extend_schema_field(PlanResultGridSerializer(allow_null=True, help_text="Null: no grid request."))
     def get_grid(self, obj: PlanResult) -> dict[str, Any] | None:
         if not obj.grid_area_code:
             return None
-        return dict(PlanResultGridSerializer(obj).data)
+        # one grid serializer per list, not per row (building a ModelSerializer's fields is slow)
+        grid = self.__dict__.get("_grid_serializer")
+        if grid is None:
+            grid = self.__dict__["_grid_serializer"] = PlanResultGridSerializer()
+        return dict(grid.to_representation(obj))
 
 
 class ConnectionSerializer(serializers.Serializer[Any]):

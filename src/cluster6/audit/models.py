@@ -50,7 +50,9 @@ class AuditEvent(AppendOnlyModel):
 
 
 class ReadLog(AppendOnlyModel):
-    """A read of an organisation's confidential data by someone outside that organisation."""
+    """A read of an organisation's confidential data by someone outside that organisation: one row per
+    read (a page, an API call, an export) per organisation whose data it showed, with the number of its
+    rows shown (`row_count`) and their ids (`target_ids`; `target_id` is the id when there is one)."""
 
     created_at = models.DateTimeField(_("tijdstip"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -81,11 +83,14 @@ class ReadLog(AppendOnlyModel):
     target_label = models.CharField(_("object (naam)"), max_length=300, blank=True)
     purpose = models.CharField(_("doel"), max_length=200, blank=True)
     channel = models.CharField(_("kanaal"), max_length=10, default="web")
+    row_count = models.PositiveIntegerField(_("aantal gelezen rijen"), default=1)
+    target_ids = models.JSONField(_("gelezen objecten"), default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("leesregistratie")
         verbose_name_plural = _("leesregistraties")
+        indexes = [models.Index(fields=["owner", "-created_at"], name="readlog_owner_recent")]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} las {self.target_label}"

@@ -21,4 +21,5 @@ urlpatterns = [
     path("infra/", include("cluster6.infra.urls")),
     path("plannen/", include("cluster6.plans.urls")),
     path("analyse/", include("cluster6.analysis.urls")),
+    path("meldingen/", include("cluster6.notifications.urls")),
 ]

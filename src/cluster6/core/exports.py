@@ -23,12 +23,17 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Mapping, Sequence
+import re
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
+from openpyxl.cell import WriteOnlyCell
 
 #: Text starting with one of these is a formula (or starts one) in Excel, LibreOffice or Google Sheets.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -120,6 +125,43 @@ def csv_bytes(
     return ((BOM if form is CsvForm.EXCEL else "") + text).encode("utf-8")
 
 
+class _Line:
+    """A file-like object whose write() returns what it was given (for csv.writer in a generator)."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_stream(
+    header: Sequence[Any],
+    rows: Iterable[Sequence[Any]],
+    *,
+    form: CsvForm = CsvForm.EXCEL,
+    chunk_rows: int = 500,
+) -> Iterator[bytes]:
+    """A table as a CSV file in `form` (the same bytes as `csv_bytes`), in chunks of `chunk_rows` rows,
+    so that an export streams: rows are read from `rows` as the response is sent."""
+    writer = csv.writer(_Line(), delimiter=";" if form is CsvForm.EXCEL else ",", lineterminator="\r\n")
+    yield (
+        (BOM if form is CsvForm.EXCEL else "") + writer.writerow([csv_cell(v, form) for v in header])
+    ).encode()
+    chunk: list[str] = []
+    for row in rows:
+        chunk.append(writer.writerow([csv_cell(v, form) for v in row]))
+        if len(chunk) >= chunk_rows:
+            yield "".join(chunk).encode("utf-8")
+            chunk = []
+    if chunk:
+        yield "".join(chunk).encode("utf-8")
+
+
+def csv_streaming_attachment(chunks: Iterable[bytes], filename: str) -> StreamingHttpResponse:
+    """A CSV download that streams (`csv_stream`)."""
+    response = StreamingHttpResponse(chunks, content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def protect_workbook(workbook: Any) -> int:
     """Make every text cell of an openpyxl workbook a string cell (openpyxl turns text starting with `=`
     into a formula and `#N/A` into an error), with the quote prefix on formula text. Returns the number
@@ -141,6 +183,30 @@ def protect_workbook(workbook: Any) -> int:
 def xlsx_bytes(workbook: Any) -> bytes:
     """An openpyxl workbook, protected (`protect_workbook`), as the bytes of an XLSX file."""
     protect_workbook(workbook)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def protected_cells(sheet: Any, values: Iterable[Any]) -> list[Any]:
+    """One row for a write-only openpyxl sheet (`Workbook(write_only=True)`, which writes rows as they
+    come and keeps none in memory), protected as `protect_workbook` protects a whole workbook: text as
+    string cells, formula text with the quote prefix."""
+    row: list[Any] = []
+    for value in values:
+        if isinstance(value, str):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            if is_formula_text(value):
+                cell.quotePrefix = True
+            row.append(cell)
+        else:
+            row.append(value)
+    return row
+
+
+def write_only_xlsx_bytes(workbook: Any) -> bytes:
+    """A write-only openpyxl workbook (rows added with `protected_cells`) as the bytes of an XLSX file."""
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -169,3 +235,172 @@ def form_links(url: str, params: Mapping[str, str] | None = None) -> dict[str, s
     excel = f"{url}?{urlencode(base)}" if base else url
     machine = f"{url}?{urlencode({**base, FORM_PARAMETER: CsvForm.MACHINE.value})}"
     return {CsvForm.EXCEL.value: excel, CsvForm.MACHINE.value: machine}
+
+
+# ------------------------------------------------------------------------------------ streaming XLSX
+
+#: Characters XML 1.0 does not allow (openpyxl refuses them; the stream drops them).
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+@dataclass
+class XlsxSheet:
+    """One sheet of `xlsx_stream`: its title, column widths (characters, from column A), whether the
+    first row is frozen, and its rows (an iterable: consumed as the file is sent)."""
+
+    title: str
+    rows: Iterable[Sequence[Any]]
+    widths: Sequence[float] = ()
+    freeze_header: bool = False
+
+
+def _col(i: int) -> str:
+    name = ""
+    while i:
+        i, r = divmod(i - 1, 26)
+        name = chr(65 + r) + name
+    return name
+
+
+def _xml_text(value: str) -> str:
+    return xml_escape(_XML_ILLEGAL.sub("", value))
+
+
+def _xlsx_cell(ref: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int | float | Decimal):
+        return f'<c r="{ref}"><v>{value}</v></c>'
+    text = str(value)
+    if not text:
+        return ""  # an empty cell (as a spreadsheet shows an empty text)
+    # text is always a string cell (never a formula); formula text gets the quote-prefix style (s="1")
+    style = ' s="1"' if is_formula_text(text) else ""
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{_xml_text(text)}</t></is></c>'
+
+
+_XLSX_STYLES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<fonts count="1"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>"
+)
+
+
+class _Sink(io.RawIOBase):
+    """A write-only, unseekable file that keeps what is written until `take` (zipfile then writes each
+    member's sizes after its data, so nothing needs to be rewritten)."""
+
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b: Any) -> int:
+        self.chunks.append(bytes(b))
+        return len(b)
+
+    def take(self) -> bytes:
+        out = b"".join(self.chunks)
+        self.chunks.clear()
+        return out
+
+
+def xlsx_stream(sheets: Sequence[XlsxSheet], *, chunk_rows: int = 500) -> Iterator[bytes]:
+    """An XLSX file that streams: the zip is written as the rows come (a sheet's rows are read only when
+    it is written), so the first bytes leave before the last row is read. Every text is a string cell
+    (`t="inlineStr"`, never a formula) and formula text carries the quote-prefix style, as
+    `protected_cells` does for openpyxl."""
+    sink = _Sink()
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
+    head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    n = len(sheets)
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        overrides = "".join(
+            f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            for i in range(1, n + 1)
+        )
+        zf.writestr(
+            "[Content_Types].xml",
+            head + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/styles.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>' + overrides + "</Types>",
+        )
+        zf.writestr(
+            "_rels/.rels",
+            head + f'<Relationships xmlns="{pkg}"><Relationship Id="rId1" Type="{rel}/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>',
+        )
+        names = "".join(
+            f'<sheet name="{_xml_text(s.title[:31])}" sheetId="{i}" r:id="rId{i}"/>'
+            for i, s in enumerate(sheets, start=1)
+        )
+        zf.writestr(
+            "xl/workbook.xml",
+            head + f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>{names}</sheets></workbook>',
+        )
+        links = "".join(
+            f'<Relationship Id="rId{i}" Type="{rel}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+            for i in range(1, n + 1)
+        )
+        zf.writestr(
+            "xl/_rels/workbook.xml.rels",
+            head + f'<Relationships xmlns="{pkg}">{links}'
+            f'<Relationship Id="rId{n + 1}" Type="{rel}/styles" Target="styles.xml"/></Relationships>',
+        )
+        zf.writestr("xl/styles.xml", _XLSX_STYLES)
+        yield sink.take()
+        for i, sheet in enumerate(sheets, start=1):
+            with zf.open(f"xl/worksheets/sheet{i}.xml", "w") as out:
+                view = (
+                    '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+                    'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+                    if sheet.freeze_header
+                    else ""
+                )
+                cols = "".join(
+                    f'<col min="{c}" max="{c}" width="{w}" customWidth="1"/>'
+                    for c, w in enumerate(sheet.widths, start=1)
+                )
+                out.write(
+                    (
+                        head + f'<worksheet xmlns="{main}">{view}' + (f"<cols>{cols}</cols>" if cols else "")
+                    ).encode()
+                )
+                out.write(b"<sheetData>")
+                buffer: list[str] = []
+                for r, row in enumerate(sheet.rows, start=1):
+                    cells = "".join(_xlsx_cell(f"{_col(c)}{r}", v) for c, v in enumerate(row, start=1))
+                    buffer.append(f'<row r="{r}">{cells}</row>')
+                    if len(buffer) >= chunk_rows:
+                        out.write("".join(buffer).encode())
+                        buffer.clear()
+                        yield sink.take()
+                out.write(("".join(buffer) + "</sheetData></worksheet>").encode())
+            yield sink.take()
+    yield sink.take()
+
+
+def xlsx_streaming_attachment(chunks: Iterable[bytes], filename: str) -> StreamingHttpResponse:
+    """An XLSX download that streams (`xlsx_stream`)."""
+    response = StreamingHttpResponse((c for c in chunks if c), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -30,10 +30,13 @@ from .model import (
     NetworkPoint,
     Parameters,
     Plan,
+    PlanEntries,
     PlanStatus,
+    PlanTable,
     Priority,
     ProjectKind,
     QueueRequest,
+    QueueTable,
     Reinforcement,
     Scenario,
     SupplyMode,
@@ -50,7 +53,7 @@ from .results import (
     UnlockEntry,
 )
 
-ENGINE_VERSION = "0.1.0"
+ENGINE_VERSION = "0.2.0"
 
 __all__ = [
     "CARRIERS",
@@ -77,11 +80,14 @@ __all__ = [
     "NetworkPoint",
     "Parameters",
     "Plan",
+    "PlanEntries",
     "PlanOutcome",
     "PlanStatus",
+    "PlanTable",
     "Priority",
     "ProjectKind",
     "QueueRequest",
+    "QueueTable",
     "Reinforcement",
     "Scenario",
     "ScenarioComparison",

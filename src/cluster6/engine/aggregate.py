@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from .arrays import IntArray
+from .arrays import BoolArray, IntArray
 from .classify import (
     BOTTLENECKS,
     CODE_CAN,
@@ -24,33 +26,69 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def _rows(
-    labels: tuple[str, ...], codes: IntArray, demand: Demand, cls: Classification, params: Parameters
-) -> tuple[AggregateRow, ...]:
-    n_groups = len(labels)
+@dataclass(frozen=True, slots=True)
+class _Masks:
+    """The counted plans' classes and CO2 (computed once for every dimension): each mask and weight is
+    restricted to the counted plans, in plan order, so every bincount adds the same values in the same
+    order as over all plans with `mask & counted`."""
+
+    counted: BoolArray
+    co2: IntArray
+    everything: BoolArray
+    dependent: BoolArray
+    can: BoolArray
+    may_not: BoolArray
+    cannot: BoolArray
+    not_dependent: BoolArray
+    by_deadline: BoolArray
+    by_deadline_certain: BoolArray
+    held_by: tuple[BoolArray, ...]  # per bottleneck: held (may not or cannot) by it
+    unknown: BoolArray | None
+
+
+def _masks(demand: Demand, cls: Classification, params: Parameters, unknown: BoolArray | None) -> _Masks:
     counted = demand.counted
-    co2 = demand.co2_t
-    code = cls.code
+    code = cls.code[counted]
     deadline = params.deadline_year
+    held = (code == CODE_MAY_NOT) | (code == CODE_CANNOT)
+    bottleneck = cls.bottleneck[counted]
+    return _Masks(
+        counted=counted,
+        co2=demand.co2_t[counted],
+        everything=np.ones(code.shape[0], dtype=np.bool_),
+        dependent=code >= 0,
+        can=code == CODE_CAN,
+        may_not=code == CODE_MAY_NOT,
+        cannot=code == CODE_CANNOT,
+        not_dependent=code == CODE_NOT_DEPENDENT,
+        by_deadline=cls.realisation_all[counted] <= deadline,
+        by_deadline_certain=cls.realisation_certain[counted] <= deadline,
+        held_by=tuple(held & (bottleneck == k) for k in range(len(BOTTLENECKS))),
+        unknown=held & unknown[counted] if unknown is not None else None,
+    )
+
+
+def _rows(labels: tuple[str, ...], all_codes: IntArray, m: _Masks) -> tuple[AggregateRow, ...]:
+    n_groups = len(labels)
+    codes = all_codes[m.counted]
+    co2 = m.co2
 
     def count(mask: np.ndarray) -> list[int]:
-        return [int(x) for x in np.bincount(codes[mask & counted], minlength=n_groups)]
+        return np.bincount(codes[mask], minlength=n_groups).tolist()
 
     def tonnes(mask: np.ndarray) -> list[int]:
-        sel = mask & counted
-        return [int(x) for x in np.bincount(codes[sel], weights=co2[sel], minlength=n_groups).round()]
+        sums = np.bincount(codes[mask], weights=co2[mask], minlength=n_groups).round()
+        return sums.astype(np.int64).tolist()
 
-    everything = np.ones(code.shape[0], dtype=np.bool_)
-    dependent = code >= 0
-    n_plans, n_dep = count(everything), count(dependent)
-    n_can, n_may, n_cannot = count(code == CODE_CAN), count(code == CODE_MAY_NOT), count(code == CODE_CANNOT)
-    co2_all, co2_can = tonnes(everything), tonnes(code == CODE_CAN)
-    co2_may, co2_cannot = tonnes(code == CODE_MAY_NOT), tonnes(code == CODE_CANNOT)
-    co2_nd = tonnes(code == CODE_NOT_DEPENDENT)
-    co2_dl = tonnes(cls.realisation_all <= deadline)
-    co2_dl_cert = tonnes(cls.realisation_certain <= deadline)
-    held = (code == CODE_MAY_NOT) | (code == CODE_CANNOT)
-    bottleneck_counts = {b.value: count(held & (cls.bottleneck == k)) for k, b in enumerate(BOTTLENECKS)}
+    n_plans, n_dep = count(m.everything), count(m.dependent)
+    n_can, n_may, n_cannot = count(m.can), count(m.may_not), count(m.cannot)
+    co2_all, co2_can = tonnes(m.everything), tonnes(m.can)
+    co2_may, co2_cannot = tonnes(m.may_not), tonnes(m.cannot)
+    co2_nd = tonnes(m.not_dependent)
+    co2_dl = tonnes(m.by_deadline)
+    co2_dl_cert = tonnes(m.by_deadline_certain)
+    bottleneck_counts = {b.value: count(m.held_by[k]) for k, b in enumerate(BOTTLENECKS)}
+    n_unknown = count(m.unknown) if m.unknown is not None else [0] * n_groups
     rows = []
     for g, label in enumerate(labels):
         dep = n_dep[g]
@@ -74,12 +112,18 @@ def _rows(
                 co2_by_deadline_t=co2_dl[g],
                 co2_by_deadline_certain_t=co2_dl_cert[g],
                 bottlenecks={k: v[g] for k, v in bottleneck_counts.items() if v[g]},
+                n_unknown=n_unknown[g],
             )
         )
     return tuple(rows)
 
 
-def aggregate_rows(demand: Demand, cls: Classification, params: Parameters) -> Aggregates:
-    total = _rows((TOTAL_KEY,), np.zeros(demand.counted.shape[0], dtype=np.int64), demand, cls, params)[0]
-    by = {name: _rows(labels, codes, demand, cls, params) for name, labels, codes in demand.dimensions}
+def aggregate_rows(
+    demand: Demand, cls: Classification, params: Parameters, unknown: BoolArray | None = None
+) -> Aggregates:
+    """`unknown`: per plan, held by a grid shortage without a published year (counted apart)."""
+    zeros = np.zeros(demand.counted.shape[0], dtype=np.int64)
+    masks = _masks(demand, cls, params, unknown)
+    total = _rows((TOTAL_KEY,), zeros, masks)[0]
+    by = {name: _rows(labels, codes, masks) for name, labels, codes in demand.dimensions}
     return Aggregates(total=total, by=by)

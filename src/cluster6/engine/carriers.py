@@ -27,6 +27,7 @@ class Segments:
     year: IntArray  # the raw year
     certain: BoolArray
     alternative: BoolArray
+    firm: BoolArray
     region: IntArray  # index into demand.provinces, -1 national, -2 a region without plans
     points: tuple[tuple[FloatArray, FloatArray], ...]  # (lon, lat) per rollout, empty arrays when none
 
@@ -56,6 +57,7 @@ def compile_segments(infra: Infrastructure, demand: Demand) -> Segments:
         year=np.array([r.year for r in order], dtype=np.int64),
         certain=np.array([r.certainty != Certainty.UNCERTAIN for r in order], dtype=np.bool_),
         alternative=np.array([r.mode == SupplyMode.ALTERNATIVE for r in order], dtype=np.bool_),
+        firm=np.array([r.certainty == Certainty.FIRM for r in order], dtype=np.bool_),
         region=np.array(
             [-1 if r.region is None else province_index.get(r.region, -2) for r in order], dtype=np.int64
         ),
@@ -91,6 +93,7 @@ class CarrierAvailability:
     via: IntArray  # segment index or -1
     distance_m: FloatArray
     matrices: tuple[CarrierMatrix, ...]
+    firm: IntArray  # firm rollouts only (the latest year of the range)
 
 
 def carrier_matrices(demand: Demand, seg: Segments, params: Parameters) -> tuple[CarrierMatrix, ...]:
@@ -134,7 +137,9 @@ def availability(
 ) -> CarrierAvailability:
     n = demand.counted.shape[0]
     shape = (len(CARRIERS), n)
-    res = {k: np.zeros(shape, dtype=np.int64) for k in ("all", "certain", "nodist_all", "nodist_certain")}
+    res = {
+        k: np.zeros(shape, dtype=np.int64) for k in ("all", "certain", "firm", "nodist_all", "nodist_certain")
+    }
     via = np.full(shape, -1, dtype=np.int64)
     distance = np.full(shape, np.nan)
     eff = effective_years(seg.year, params)
@@ -148,6 +153,8 @@ def availability(
         masked = np.where(m.usable, years, NEVER)
         res["all"][c, m.plans] = _earliest(masked)
         res["certain"][c, m.plans] = _earliest(np.where(m.usable & certain, years, NEVER))
+        firm = seg.firm[m.segments][None, :]
+        res["firm"][c, m.plans] = _earliest(np.where(m.usable & firm, years, NEVER))
         res["nodist_all"][c, m.plans] = _earliest(np.where(m.usable_nodist, years, NEVER))
         res["nodist_certain"][c, m.plans] = _earliest(np.where(m.usable_nodist & certain, years, NEVER))
         if m.segments.shape[0]:
@@ -162,4 +169,5 @@ def availability(
         via=via,
         distance_m=distance,
         matrices=matrices,
+        firm=res["firm"],
     )

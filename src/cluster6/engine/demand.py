@@ -23,7 +23,19 @@ from .arrays import (
     to_kw_array,
     to_metres_array,
 )
-from .model import CARRIERS, Carrier, GridLevel, Infrastructure, Plan, PlanStatus, QueueRequest
+from .compile import queue_table_arrays
+from .model import (
+    CARRIERS,
+    PLAN_COLUMNS,
+    Carrier,
+    GridLevel,
+    Infrastructure,
+    Plan,
+    PlanStatus,
+    PlanTable,
+    QueueRequest,
+    QueueTable,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,9 +188,16 @@ class InputColumns:
         self._queue_read: dict[str, list[Any]] = {}
         self._floats: dict[tuple[bool, str], FloatArray | None] = {}
         self._entries: dict[str, MappingEntries] = {}
+        if isinstance(plans, PlanTable):  # columns already: no plan is read one by one
+            self._plans_read.update({name: _as_list(plans.columns[name]) for name in PLAN_COLUMNS})
+            for name, arr in plans.floats.items():
+                self._floats[(True, name)] = arr
+            for name, e in (("needs", plans.needs), ("distance_km", plans.distance_km)):
+                self._entries[name] = MappingEntries(list(e.plan), list(e.keys), list(e.values))
 
     def plan(self, name: str) -> list[Any]:
-        """`[getattr(p, name) for p in plans]`."""
+        """`[getattr(p, name) for p in plans]` (of a PlanTable: its column; `needs` and `distance_km`
+        are then made plan by plan)."""
         if not self._plans_read:
             self._read_plans()
         return _column(self._plans_read, self._plans, name)
@@ -309,6 +328,10 @@ class InputColumns:
         self._queue_read.update(id=ids, area_id=area, mw=mw, priority=priority, request_date=request_date)
 
 
+def _as_list(values: Sequence[Any]) -> list[Any]:
+    return values if isinstance(values, list) else list(values)
+
+
 def _column(read: dict[str, list[Any]], objects: Sequence[Any], name: str) -> list[Any]:
     """The column `name` of `read`, read from the objects on demand when it is not there yet."""
     values = read.get(name)
@@ -325,7 +348,8 @@ def compile_demand(
 
     The attributes come as lists from `columns` and are converted in bulk; in Python only the needs and
     distances given, and the ids of the requests tied on (area, class, date), are visited again."""
-    plans = tuple(plans)
+    if not isinstance(plans, PlanTable):
+        plans = tuple(plans)
     if columns is None:
         columns = InputColumns(plans, infra.queue)
     col, qcol = columns.plan, columns.queue
@@ -368,26 +392,37 @@ def compile_demand(
     grid_plans = np.flatnonzero(grid_kw > 0)
     nq = len(infra.queue)
     req_plan = np.concatenate((grid_plans, np.full(nq, -1, dtype=np.int64))).astype(np.int64)
-    req_kw = np.concatenate((grid_kw[grid_plans], to_kw_array(_floats(columns, False, "mw")))).astype(
-        np.int64
-    )
-    req_area = np.concatenate((plan_area[grid_plans], _index_array(area_index, qcol("area_id")))).astype(
-        np.int64
-    )
     gp = grid_plans.tolist()
-    n_req = len(gp) + nq
     plan_priority, plan_date = col("priority"), col("request_date")
-    prio = np.fromiter(map(int, [plan_priority[i] for i in gp] + qcol("priority")), np.int64, n_req)
     # An undated plan comes after every dated request; an undated request of others is the published
     # waiting list, already in the queue: ahead of every plan of its class, whatever the plan's date (rule 4).
     no_date, waiting = NO_DATE, IN_WAITING_LIST
-    day = np.fromiter(
-        [d.toordinal() if d is not None else no_date for d in (plan_date[i] for i in gp)]
-        + [d.toordinal() if d is not None else waiting for d in qcol("request_date")],
-        np.int64,
-        n_req,
-    )
-    ids = [plan_ids[i] for i in gp] + qcol("id")
+    if isinstance(infra.queue, QueueTable):  # columns already: no request is read one by one
+        q_kw, q_area, q_prio, q_day, q_ids = queue_table_arrays(infra.queue, area_index, waiting)
+    else:
+        q_kw = to_kw_array(_floats(columns, False, "mw"))
+        q_area = _index_array(area_index, qcol("area_id"))
+        q_prio = np.fromiter(map(int, qcol("priority")), np.int64, nq)
+        q_day = np.fromiter(
+            [d.toordinal() if d is not None else waiting for d in qcol("request_date")], np.int64, nq
+        )
+        q_ids = qcol("id")
+    req_kw = np.concatenate((grid_kw[grid_plans], q_kw)).astype(np.int64)
+    req_area = np.concatenate((plan_area[grid_plans], q_area)).astype(np.int64)
+    prio = np.concatenate(
+        (np.fromiter(map(int, [plan_priority[i] for i in gp]), np.int64, len(gp)), q_prio)
+    ).astype(np.int64)
+    day = np.concatenate(
+        (
+            np.fromiter(
+                [d.toordinal() if d is not None else no_date for d in (plan_date[i] for i in gp)],
+                np.int64,
+                len(gp),
+            ),
+            q_day,
+        )
+    ).astype(np.int64)
+    ids = [plan_ids[i] for i in gp] + q_ids
     reg_group = np.where(level_tennet[req_area], -1, req_area)
     ten_group = tennet_of_area[req_area]
     # The queue order: (area, priority class, request date), ties broken by id.
@@ -440,17 +475,12 @@ _CARRIER_ROW: dict[Carrier, int] = {c: i for i, c in enumerate(CARRIERS)}
 
 def _carrier_entries(entries: MappingEntries) -> tuple[list[int], list[int], list[Any]]:
     """(carrier row, plan, value) of the entries whose key is a carrier (other keys are ignored)."""
-    rows: list[int] = []
-    cols: list[int] = []
-    values: list[Any] = []
     row_of = _CARRIER_ROW.get
-    for j, k, v in zip(entries.plan, entries.keys, entries.values, strict=True):
-        row = row_of(k)
-        if row is not None:
-            rows.append(row)
-            cols.append(j)
-            values.append(v)
-    return rows, cols, values
+    found = [row_of(k, -1) for k in entries.keys]
+    if -1 not in found:  # the usual case: every key is a carrier
+        return found, list(entries.plan), list(entries.values)
+    keep = [e for e, row in enumerate(found) if row >= 0]
+    return [found[e] for e in keep], [entries.plan[e] for e in keep], [entries.values[e] for e in keep]
 
 
 def _needs_array(entries: MappingEntries, n: int) -> BoolArray:

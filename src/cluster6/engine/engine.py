@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from .analysis import AnalysisResult, compare, run_analysis
 from .demand import Demand, InputColumns, compile_demand
-from .model import Infrastructure, Parameters, Plan, Scenario
+from .model import Infrastructure, Parameters, Plan, PlanTable, Scenario
 from .results import MiekCandidate, ScenarioComparison, UnlockEntry
 from .scenario import apply_scenario
 from .unlock import miek_candidates, unlock_ranking
@@ -19,7 +19,7 @@ class Engine:
         self, plans: Sequence[Plan], infra: Infrastructure, params: Parameters | None = None
     ) -> None:
         self.params = params or Parameters()
-        self.plans = tuple(plans)
+        self.plans: Sequence[Plan] = plans if isinstance(plans, PlanTable) else tuple(plans)
         self.infra = infra
         # The plans' and requests' attributes are read once, for both the checks and the compilation.
         columns = InputColumns(self.plans, infra.queue)

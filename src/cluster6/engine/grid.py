@@ -15,7 +15,7 @@ import numpy as np
 
 from .arrays import INF_KW, NEVER, BoolArray, IntArray, to_kw_array
 from .demand import Demand, QueueLevel
-from .model import Certainty, Infrastructure, Parameters, ProjectKind
+from .model import Certainty, GridArea, Infrastructure, Parameters, ProjectKind, Reinforcement
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +29,8 @@ class GridProjects:
     area: IntArray
     year: IntArray
     kw: IntArray
-    certain: BoolArray
+    certain: BoolArray  # not uncertain (firm or planned)
+    firm: BoolArray  # firm only (the latest year of the range, point 3 of docs/engine.md rule 11)
 
     def kind(self, j: int) -> ProjectKind:
         return ProjectKind.CONGESTION_END if self.is_end[j] else ProjectKind.GRID_REINFORCEMENT
@@ -41,43 +42,51 @@ class Capacity:
     all: IntArray  # [area, year] every item
     certain: IntArray  # [area, year] without uncertain items
     projects: GridProjects
+    firm: IntArray  # [area, year] firm items only
 
 
 def grid_projects(infra: Infrastructure, area_index: dict[str, int]) -> GridProjects:
-    ids: list[str] = []
-    names: list[str] = []
-    is_end: list[bool] = []
-    area: list[int] = []
-    year: list[int] = []
-    mw: list[float] = []
-    certain: list[bool] = []
-    uncertain = Certainty.UNCERTAIN
+    """Every reinforcement and then every area's end of congestion, area by area (in area order), as
+    arrays. Read in a few flat passes (at national scale there are tens of thousands of projects)."""
+    uncertain, is_firm = Certainty.UNCERTAIN, Certainty.FIRM
+    items: list[tuple[int, Reinforcement | GridArea]] = []
     for a in infra.areas:
         k = area_index[a.id]
-        for r in a.reinforcements:
-            ids.append(r.id)
-            names.append(r.name)
-            is_end.append(False)
-            area.append(k)
-            year.append(r.year)
-            mw.append(r.mw)
-            certain.append(r.certainty != uncertain)
+        if a.reinforcements:
+            items.extend([(k, r) for r in a.reinforcements])
         if a.congestion_end_year is not None:
-            ids.append(congestion_end_project_id(a.id))
-            names.append(a.name or a.id)
-            is_end.append(True)
-            area.append(k)
-            year.append(a.congestion_end_year)
+            items.append((k, a))
+    is_end = [type(x) is not Reinforcement for _, x in items]
+    ids: list[str] = []
+    names: list[str] = []
+    year: list[int] = []
+    mw: list[float] = []
+    certainty: list[Certainty] = []
+    for (_, x), end in zip(items, is_end, strict=True):
+        if end:
+            assert isinstance(x, GridArea)
+            assert x.congestion_end_year is not None
+            ids.append(congestion_end_project_id(x.id))
+            names.append(x.name or x.id)
+            year.append(x.congestion_end_year)
             mw.append(0.0)
-            certain.append(a.congestion_end_certainty != uncertain)
+            certainty.append(x.congestion_end_certainty)
+        else:
+            assert isinstance(x, Reinforcement)
+            ids.append(x.id)
+            names.append(x.name)
+            year.append(x.year)
+            mw.append(x.mw)
+            certainty.append(x.certainty)
     return GridProjects(
         ids=tuple(ids),
         names=tuple(names),
         is_end=np.array(is_end, dtype=np.bool_),
-        area=np.array(area, dtype=np.int64),
+        area=np.array([k for k, _ in items], dtype=np.int64),
         year=np.array(year, dtype=np.int64),
         kw=to_kw_array(np.array(mw, dtype=np.float64)),
-        certain=np.array(certain, dtype=np.bool_),
+        certain=np.array([c != uncertain for c in certainty], dtype=np.bool_),
+        firm=np.array([c == is_firm for c in certainty], dtype=np.bool_),
     )
 
 
@@ -109,9 +118,9 @@ def capacity(infra: Infrastructure, area_index: dict[str, int], params: Paramete
     projects = grid_projects(infra, area_index)
     k = year_offset(projects.year, params)
     result = []
-    for certain_only in (False, True):
+    # every item; without uncertain items; firm items only (the range of rule 11)
+    for use in (np.ones_like(projects.certain), projects.certain, projects.firm):
         # Additions per (area, year), then a cumulative sum along the years; INF where congestion ended.
-        use = projects.certain if certain_only else np.ones_like(projects.certain)
         add = use & ~projects.is_end
         end = use & projects.is_end
         delta = np.zeros((n_areas, n_years + 1), dtype=np.int64)
@@ -122,7 +131,7 @@ def capacity(infra: Infrastructure, area_index: dict[str, int], params: Paramete
         cap = np.cumsum(delta, axis=1)[:, :n_years]
         ended_by = np.logical_or.accumulate(ended, axis=1)[:, :n_years]
         result.append(np.where(ended_by, INF_KW, cap))
-    return Capacity(n_years, result[0], result[1], projects)
+    return Capacity(n_years, result[0], result[1], projects, result[2])
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +140,7 @@ class LevelTiming:
     claim: IntArray
     idx_all: IntArray  # year index per entry (n_years: never)
     idx_certain: IntArray
+    idx_firm: IntArray
 
 
 def claims(demand: Demand, params: Parameters) -> IntArray:
@@ -154,15 +164,39 @@ def first_year_index(cap_rows: IntArray, cum: IntArray) -> IntArray:
     return (cap_rows < cum[:, None]).sum(axis=1).astype(np.int64)
 
 
+def grouped_first_year_index(cap: IntArray, group: IntArray, cum: IntArray) -> IntArray:
+    """`first_year_index(cap[group], cum)` without the [entry, year] matrix: one binary search per entry.
+
+    Capacities and claims are >= 0 and each capacity row is non-decreasing. Capacities are clipped to
+    M = max(cum) + 1 (a capacity of M or more covers every claim, so no comparison changes); then the key
+    `area * (M + 1) + capacity` of the flattened matrix is sorted (row by row, areas in order), and the
+    entries of rows before the entry's area are exactly those below `group * (M + 1) + cum`, so the first
+    covering year is the binary search of that key less the entries of the rows before. When the keys do
+    not fit in int64 (or a capacity is negative), the matrix comparison is used."""
+    n_areas, n_years = cap.shape
+    if cum.shape[0] == 0:
+        return np.zeros(0, dtype=np.int64)
+    top = int(cum.max()) + 1
+    if cap.size == 0 or int(cap.min()) < 0 or int(cum.min()) < 0 or (n_areas + 1) * (top + 1) >= 2**62:
+        return first_year_index(cap[group], cum)
+    step = np.int64(top + 1)
+    base = np.arange(n_areas, dtype=np.int64) * step
+    keys = (np.minimum(cap, top) + base[:, None]).ravel()
+    found = np.searchsorted(keys, base[group] + cum, side="left")
+    return (found - group * n_years).astype(np.int64)
+
+
 def level_timing(level: QueueLevel, claim: IntArray, cap: Capacity) -> LevelTiming:
     c = claim[level.request]
     cs = np.cumsum(c)
     cum = cs - (cs - c)[level.start]
+    g = level.group
     return LevelTiming(
         cum=cum,
         claim=c,
-        idx_all=first_year_index(cap.all[level.group], cum),
-        idx_certain=first_year_index(cap.certain[level.group], cum),
+        idx_all=grouped_first_year_index(cap.all, g, cum),
+        idx_certain=grouped_first_year_index(cap.certain, g, cum),
+        idx_firm=grouped_first_year_index(cap.firm, g, cum),
     )
 
 
@@ -180,6 +214,7 @@ class GridTiming:
     ten_idx_certain: IntArray
     idx_all: IntArray  # connection year index = max of both levels
     idx_certain: IntArray
+    idx_firm: IntArray  # firm items only: the latest year of the range
     regional: LevelTiming
     tennet: LevelTiming
 
@@ -203,6 +238,7 @@ def grid_timing(demand: Demand, cap: Capacity, params: Parameters) -> GridTiming
     ten_entry = per_plan(demand.tennet.entry_of_request, req, -1)
     reg_all, reg_cert = per_plan(regional.idx_all, reg_entry, 0), per_plan(regional.idx_certain, reg_entry, 0)
     ten_all, ten_cert = per_plan(tennet.idx_all, ten_entry, 0), per_plan(tennet.idx_certain, ten_entry, 0)
+    reg_firm, ten_firm = per_plan(regional.idx_firm, reg_entry, 0), per_plan(tennet.idx_firm, ten_entry, 0)
     claim_kw = per_plan(claim, req, 0)
     return GridTiming(
         needed=needed,
@@ -215,6 +251,7 @@ def grid_timing(demand: Demand, cap: Capacity, params: Parameters) -> GridTiming
         ten_idx_certain=ten_cert,
         idx_all=np.maximum(reg_all, ten_all),
         idx_certain=np.maximum(reg_cert, ten_cert),
+        idx_firm=np.maximum(reg_firm, ten_firm),
         regional=regional,
         tennet=tennet,
     )

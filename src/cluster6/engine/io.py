@@ -17,8 +17,11 @@ from datetime import date
 from enum import Enum
 from typing import Any, TypeVar
 
+import numpy as np
+
 from .model import (
     DEFAULT_MAX_DISTANCE_KM,
+    NO_DAY,
     Carrier,
     CarrierRollout,
     Certainty,
@@ -30,9 +33,12 @@ from .model import (
     NetworkPoint,
     Parameters,
     Plan,
+    PlanEntries,
     PlanStatus,
+    PlanTable,
     Priority,
     QueueRequest,
+    QueueTable,
     Reinforcement,
     Scenario,
     SupplyMode,
@@ -100,16 +106,7 @@ def infra_to_dict(infra: Infrastructure) -> dict[str, Any]:
             }
             for a in infra.areas
         ],
-        "queue": [
-            {
-                "id": q.id,
-                "area_id": q.area_id,
-                "mw": q.mw,
-                "priority": int(q.priority),
-                "request_date": _date(q.request_date),
-            }
-            for q in infra.queue
-        ],
+        "queue": _queue_dicts(infra.queue),
         "rollouts": [
             {
                 "id": r.id,
@@ -128,8 +125,120 @@ def infra_to_dict(infra: Infrastructure) -> dict[str, Any]:
     }
 
 
+def _queue_dicts(queue: Sequence[QueueRequest] | QueueTable) -> list[dict[str, Any]]:
+    """The queue requests as in the file; a QueueTable is read by column (the same dicts)."""
+    if not isinstance(queue, QueueTable):
+        return [
+            {
+                "id": q.id,
+                "area_id": q.area_id,
+                "mw": q.mw,
+                "priority": int(q.priority),
+                "request_date": _date(q.request_date),
+            }
+            for q in queue
+        ]
+    days = {
+        d: None if d == NO_DAY else date.fromordinal(d).isoformat() for d in np.unique(queue.day).tolist()
+    }
+    return [
+        {"id": i, "area_id": a, "mw": m, "priority": p, "request_date": days[d]}
+        for i, a, m, p, d in zip(
+            queue.ids,
+            queue.area_ids(),
+            queue.mw.tolist(),
+            queue.priority.tolist(),
+            queue.day.tolist(),
+            strict=True,
+        )
+    ]
+
+
 def plans_to_dict(plans: Sequence[Plan]) -> dict[str, Any]:
-    return {"format": FORMAT_PLANS, "version": FORMAT_VERSION, "plans": [plan_to_dict(p) for p in plans]}
+    rows = _table_plan_dicts(plans) if isinstance(plans, PlanTable) else [plan_to_dict(p) for p in plans]
+    return {"format": FORMAT_PLANS, "version": FORMAT_VERSION, "plans": rows}
+
+
+def _entry_dicts(entries: PlanEntries, n: int) -> list[dict[str, Any]]:
+    """Per plan, its entries as plan_to_dict writes a mapping (str keys, sorted)."""
+    out: list[dict[str, Any]] = [{} for _ in range(n)]
+    for j, k, v in zip(entries.plan, entries.keys, entries.values, strict=True):
+        out[j][str(k)] = v
+    return [dict(sorted(d.items())) if len(d) > 1 else d for d in out]
+
+
+def _table_plan_dicts(table: PlanTable) -> list[dict[str, Any]]:
+    """plan_to_dict of every plan of a table, read by column (the same dicts, without Plan objects)."""
+    c = table.columns
+    n = len(table)
+    dates: dict[Any, str | None] = {}
+    for d in set(c["request_date"]):
+        dates[d] = _date(d)  # type: ignore[arg-type]
+    return [
+        {
+            "id": pid,
+            "location_id": loc,
+            "province": prov,
+            "sector": sec,
+            "route": route,
+            "planned_year": year,
+            "co2_reduction_t": co2,
+            "grid_operator": op,
+            "grid_area_id": area,
+            "grid_mw": mw,
+            "request_date": dates[rd],
+            "priority": int(prio),
+            "accepts_flexible": flex,
+            "needs": needs,
+            "lon": lon,
+            "lat": lat,
+            "distance_km": dist,
+            "status": str(status),
+            "in_case": case,
+        }
+        for (
+            pid,
+            loc,
+            prov,
+            sec,
+            route,
+            year,
+            co2,
+            op,
+            area,
+            mw,
+            rd,
+            prio,
+            flex,
+            needs,
+            lon,
+            lat,
+            dist,
+            status,
+            case,
+        ) in zip(
+            c["id"],
+            c["location_id"],
+            c["province"],
+            c["sector"],
+            c["route"],
+            c["planned_year"],
+            c["co2_reduction_t"],
+            c["grid_operator"],
+            c["grid_area_id"],
+            c["grid_mw"],
+            c["request_date"],
+            c["priority"],
+            c["accepts_flexible"],
+            _entry_dicts(table.needs, n),
+            c["lon"],
+            c["lat"],
+            _entry_dicts(table.distance_km, n),
+            c["status"],
+            c["in_case"],
+            strict=True,
+        )
+    ]
 
 
 def params_to_dict(params: Parameters) -> dict[str, Any]:

@@ -28,6 +28,12 @@ class GridOutcome:
     tennet_queue_position: int | None
     tennet_queue_length: int | None
     tennet_mw_ahead: float | None
+    # The range (rule 11): connection_year is the earliest (every item on time), connection_year_certain
+    # the most likely (firm and planned items), connection_year_firm the latest (firm items only).
+    connection_year_firm: int | None = None
+    # No year within the horizon because the binding area has a shortage without a published end year:
+    # the year is unknown, not "never" (rule 8).
+    year_unknown: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +44,7 @@ class CarrierOutcome:
     via: str | None  # the rollout that reaches the plan first
     extra_cost: bool  # reached only by the costlier alternative (ship or truck)
     distance_km: float | None  # to the nearest network in the plan's region (None: unknown)
+    year_firm: int | None = None  # firm rollouts only
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +60,12 @@ class PlanOutcome:
     grid: GridOutcome | None
     carriers: tuple[CarrierOutcome, ...]
     explanation: str
+    # The range of the year the reduction can be realised (rule 11): realisation_year is the earliest
+    # (every item on time), then the most likely (firm and planned items) and the latest (firm only).
+    ready_year_firm: int | None = None
+    realisation_year_likely: int | None = None
+    realisation_year_latest: int | None = None
+    year_unknown: bool = False  # held by a grid shortage without a published end year
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +88,8 @@ class AggregateRow:
     co2_by_deadline_t: int
     co2_by_deadline_certain_t: int
     bottlenecks: Mapping[str, int] = field(default_factory=dict)  # of may-not and cannot plans
+    # of the cannot plans, those held by a grid shortage without a published year (rule 8): counted apart
+    n_unknown: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,6 +52,7 @@ class ExplanationInput:
     distance_km: float | None = None
     max_distance_km: float | None = None
     extra_cost: bool = False
+    year_unknown: bool = False  # the grid year is unknown: a shortage without a published end year
 
 
 def _when(year: int | None, horizon: int) -> str:
@@ -104,6 +105,11 @@ def explain(e: ExplanationInput) -> str:
         return (
             f"Mag (nog) niet: {subject} is alleen op tijd beschikbaar via onzekere projecten; zonder die "
             f"projecten {when}{detail}."
+        )
+    if e.year is None and e.year_unknown:
+        return (
+            f"Kan niet op de huidige planning: {subject} heeft een onbekend jaar; de netbeheerder meldt een "
+            f"tekort zonder verwacht jaar van einde congestie{detail}."
         )
     if e.year is None:
         return (

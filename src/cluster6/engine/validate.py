@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import Any, TypeGuard
 
 import numpy as np
@@ -12,6 +13,7 @@ import numpy as np
 from .arrays import BoolArray, FloatArray
 from .demand import InputColumns
 from .model import (
+    NO_DAY,
     Carrier,
     EngineInputError,
     GridArea,
@@ -19,11 +21,13 @@ from .model import (
     Infrastructure,
     Parameters,
     Plan,
+    QueueTable,
     Scenario,
 )
 
 MIN_YEAR = 1900
 MAX_YEAR = 2200
+_MAX_DAY = date.max.toordinal()
 
 
 def _duplicates(ids: Iterable[str]) -> list[str]:
@@ -86,11 +90,14 @@ def _column_amounts(columns: InputColumns, of_plans: bool, name: str) -> list[in
     return _bad_amounts(values, columns.plan_floats(name) if of_plans else columns.queue_floats(name))
 
 
-def _bad_years(values: Sequence[object]) -> list[int]:
-    try:
-        arr = np.array(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        return list(range(len(values)))
+def _bad_years(values: Sequence[object], arr: FloatArray | None = None) -> list[int]:
+    """Indices of values that are not years within MIN_YEAR..MAX_YEAR. `arr`, when given, is
+    `np.array(values, dtype=np.float64)` (None: convert here)."""
+    if arr is None:
+        try:
+            arr = np.array(values, dtype=np.float64)
+        except (TypeError, ValueError):
+            return list(range(len(values)))
     return [int(i) for i in np.flatnonzero(~((arr >= MIN_YEAR) & (arr <= MAX_YEAR)))]
 
 
@@ -132,16 +139,27 @@ def check_inputs(
     if len(set(project_ids)) != len(project_ids):
         for dup in _duplicates(project_ids):
             errors.append(f"project {dup}: dubbele sleutel (versterkingen en uitrolfasen samen)")
-    request_ids = columns.queue("id")
+    queue = infra.queue
+    if isinstance(queue, QueueTable):  # columns: checked in bulk, the requests are not read one by one
+        request_ids: list[str] = list(queue.ids)
+        used_areas = {queue.area_labels[c] for c in np.unique(queue.area_code).tolist()}
+        bad_mw = _bad_amounts([], queue.mw)
+        bad_days = np.flatnonzero((queue.day != NO_DAY) & ((queue.day < 1) | (queue.day > _MAX_DAY)))
+        for i in bad_days.tolist():
+            errors.append(f"wachtrijverzoek {queue.ids[i]}: ongeldige datum (dagnummer {queue.day[i]})")
+    else:
+        request_ids = columns.queue("id")
+        used_areas = set(columns.queue("area_id"))
+        bad_mw = _column_amounts(columns, False, "mw")
     request_set = set(request_ids)
     if len(request_set) != len(request_ids):
         errors += [f"wachtrijverzoek {dup}: dubbele sleutel" for dup in _duplicates(request_ids)]
-    if set(columns.queue("area_id")).difference(areas):
-        for q in infra.queue:
+    if used_areas.difference(areas):
+        for q in queue:
             if q.area_id not in areas:
                 errors.append(f"wachtrijverzoek {q.id}: onbekend voedingsgebied {q.area_id}")
-    for i in _column_amounts(columns, False, "mw"):
-        errors.append(f"wachtrijverzoek {infra.queue[i].id}: mw moet 0 of meer zijn")
+    for i in bad_mw:
+        errors.append(f"wachtrijverzoek {queue[i].id}: mw moet 0 of meer zijn")
     rollouts = {ro.id: ro for ro in infra.rollouts}
     for ro in infra.rollouts:
         if not MIN_YEAR <= ro.year <= MAX_YEAR:
@@ -160,7 +178,7 @@ def check_inputs(
         errors += [f"plan {dup}: dubbele sleutel" for dup in _duplicates(plan_ids)]
     for dup in sorted(request_set & plan_set):
         errors.append(f"plan {dup}: dezelfde sleutel als een wachtrijverzoek")
-    for i in _bad_years(columns.plan("planned_year")):
+    for i in _bad_years(columns.plan("planned_year"), columns.plan_floats("planned_year")):
         errors.append(f"plan {plans[i].id}: ongeldig gepland jaar {plans[i].planned_year}")
     for i in _column_amounts(columns, True, "co2_reduction_t"):
         errors.append(f"plan {plans[i].id}: co2_reduction_t moet 0 of meer zijn")

@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from cluster6.audit.admin import AuditedAdmin, PolicyPermissions, TabularInline
+from cluster6.core.signals import inputs_changed_on_commit
 
 from .models import CongestionZone, GridProject, GridServiceArea
+
+
+class TimelineAdmin(AuditedAdmin):
+    """An edit of the infrastructure timeline changes the analysis' input: a background refresh is
+    queued once the edit commits (core/signals.py)."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        inputs_changed_on_commit(reason="timeline.edited")
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        inputs_changed_on_commit(reason="timeline.edited")
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        super().delete_queryset(request, queryset)
+        inputs_changed_on_commit(reason="timeline.edited")
 
 
 class GridProjectInline(PolicyPermissions, TabularInline):
@@ -17,7 +39,7 @@ class GridProjectInline(PolicyPermissions, TabularInline):
 
 
 @admin.register(GridServiceArea)
-class GridServiceAreaAdmin(AuditedAdmin):
+class GridServiceAreaAdmin(TimelineAdmin):
     list_display = (
         "name",
         "code",
@@ -66,7 +88,7 @@ class GridServiceAreaAdmin(AuditedAdmin):
 
 
 @admin.register(GridProject)
-class GridProjectAdmin(AuditedAdmin):
+class GridProjectAdmin(TimelineAdmin):
     list_display = (
         "name",
         "area",
@@ -83,7 +105,7 @@ class GridProjectAdmin(AuditedAdmin):
 
 
 @admin.register(CongestionZone)
-class CongestionZoneAdmin(AuditedAdmin):
+class CongestionZoneAdmin(TimelineAdmin):
     list_display = ("id", "layer", "colour", "operator_name", "province_name", "snapshot_date")
     list_filter = ("layer", "colour", "province_name")
     search_fields = ("operator_name", "province_name")

@@ -48,6 +48,19 @@ def own_level(area: GridServiceArea) -> tuple[int | None, tuple[int | None, ...]
     return area.congestion_end_withdrawal_rnb, (area.status_withdrawal,), area.congestion_end_certainty
 
 
+def end_unknown(area: GridServiceArea) -> bool:
+    """The map publishes a shortage at the area's own level (a status of investigation or shortage, or a
+    waiting list) without an end year (or 2099, which the importer stores as unknown): a connection that no
+    reinforcement brings within the horizon then has an unknown year, not "never" (docs/engine.md, rule 8)."""
+    end, statuses, _certainty = own_level(area)
+    return end is None and (congested(statuses) or has_waiting_list(area))
+
+
+def tennet_end_unknown(area: GridServiceArea) -> bool:
+    """The same for the TenneT level above a regional area (TenneT's status; TenneT publishes no list)."""
+    return area.congestion_end_withdrawal_tennet is None and congested((area.tennet_status_withdrawal,))
+
+
 def has_waiting_list(area: GridServiceArea) -> bool:
     """The map publishes a withdrawal waiting list for the area (more than 0 MW waiting)."""
     return (area.queue_withdrawal_mw or 0.0) > 0

@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from cluster6.authz.policies import Actor, can_view_aggregates, visible_to
@@ -463,17 +464,33 @@ def readable_companies(
     """The companies (as `ComparedPlan.company`: the location's operator or its parent) every compared
     version of which the actor may read, by the policy layer (`PlanVersionPolicy`: the ministry all,
     others with the company's consent). The disclosure rule does not hide these from it."""
-    columns = ("pk", "plan__location__operator_id", "plan__location__operator__parent_id")
-    every: dict[int, set[int]] = defaultdict(set)
+    memo: dict[tuple[Any, ...], frozenset[int]] = actor.__dict__.setdefault("_cluster6_comparison_known", {})
+    memo_key = (tuple(sorted(round_ids)), province_code or "")
+    if memo_key in memo:  # once a request (the page asks for the national and the province's)
+        return memo[memo_key]
     qs = PlanVersion.objects.filter(
         submission__round_id__in=round_ids, submission__status=SubmissionStatus.SUBMITTED
     )
     if province_code:
         qs = qs.filter(plan__location__province__code=province_code)
-    for pk, operator_id, parent_id in qs.values_list(*columns):
-        every[int(parent_id or operator_id)].add(int(pk))
-    seen = set(visible_to(actor, qs).values_list("pk", flat=True))
-    return frozenset(company for company, pks in every.items() if pks <= seen)
+
+    def per_company(q: Any) -> dict[int, int]:
+        # counted in the database: the versions of each company, and those the actor may read
+        rows = (
+            q.order_by()
+            .annotate(company=Coalesce("plan__location__operator__parent_id", "plan__location__operator_id"))
+            .values("company")
+            .annotate(n=Count("pk", distinct=True))
+            .values_list("company", "n")
+        )
+        return {int(c): int(n) for c, n in rows if c is not None}
+
+    every = per_company(qs)
+    visible = visible_to(actor, qs)
+    # the same query (the ministry reads every version): the same counts
+    seen = every if str(visible.query) == str(qs.query) else per_company(visible)
+    memo[memo_key] = out = frozenset(c for c, n in every.items() if seen.get(c) == n)
+    return out
 
 
 def group_labels(group_by: str) -> dict[str, str]:

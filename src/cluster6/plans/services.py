@@ -30,6 +30,7 @@ from cluster6.audit.services import audit_record
 from cluster6.authz.policies import Action, own_company_ids, policy_for
 from cluster6.core.errors import RowError, ValidationFailed
 from cluster6.core.safefiles import file_limits
+from cluster6.core.signals import inputs_changed_on_commit
 from cluster6.registry.models import Organisation, ProductionLocation
 
 from .constants import RoundStatus, SubmissionStatus
@@ -315,6 +316,7 @@ def submission_submit(*, submission: Submission, actor: User | None, no_plans: b
         target=submission,
         changes={"revision": submission.revision, "versions": len(versions), "no_plans": no_plans},
     )
+    inputs_changed_on_commit(reason="submission.submitted")
     return submission
 
 
@@ -358,6 +360,7 @@ def submission_reopen(*, submission: Submission, actor: User | None, reason: str
             "versions_copied": copied,
         },
     )
+    inputs_changed_on_commit(reason="submission.reopened")
     return reopened
 
 

@@ -9,7 +9,7 @@ this module only starts from `visible_to` / `access`. Services (`consent_grant`,
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -18,7 +18,7 @@ from django.db import models, transaction
 from django.db.models import Count, Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from cluster6.accounts.models import User
 from cluster6.audit.models import ReadLog
@@ -37,6 +37,7 @@ from cluster6.authz.policies import (
     sees_all_plans,
     visible_to,
 )
+from cluster6.core.signals import inputs_changed_on_commit
 from cluster6.registry.models import Organisation, Province
 
 from .constants import ConsentPurpose, SubmissionStatus
@@ -147,6 +148,7 @@ def consent_grant(
     consent.full_clean()
     consent.save()
     audit_record(actor=actor, verb="consent.granted", target=consent, changes=_consent_changes(consent))
+    inputs_changed_on_commit(reason="consent.granted")
     return consent
 
 
@@ -171,6 +173,7 @@ def consent_revoke(*, consent: Consent, actor: User) -> Consent:
         target=locked,
         changes={**_consent_changes(locked), "state_before": state.value},
     )
+    inputs_changed_on_commit(reason="consent.revoked")
     return locked
 
 
@@ -367,41 +370,58 @@ def _version_label(version: PlanVersion) -> str:
     ]
 
 
+def _versions_label(labels: list[str], n: int) -> str:
+    """The label of a read of `n` versions of one company: the version's own label when there is one,
+    else the count and the first labels."""
+    if n == 1 and labels:
+        return labels[0][:300]
+    shown = "; ".join(labels[:3])
+    more = "; …" if n > 3 else ""
+    head = ngettext("%(n)s planversie", "%(n)s planversies", n) % {"n": n}
+    return (head + (f": {shown}{more}" if shown else ""))[:300]
+
+
 @transaction.atomic
-def log_plan_reads(
-    *, actor: Actor, versions: Iterable[PlanVersion], channel: str, purpose: str | None = None
+def log_reads_by_owner(
+    *,
+    actor: Actor,
+    reads: Mapping[int, Sequence[int]],
+    channel: str,
+    purpose: str | None = None,
+    labels: Mapping[int, str] | None = None,
 ) -> list[ReadLog]:
-    """Log that `actor` read `versions`: one ReadLog per version whose owner (the submitting company) is
-    not one of the actor's organisations, in one bulk insert (plus one query for the consents).
+    """Log that `actor` read plan data of other companies: `reads` maps each owner (the submitting
+    company) to the ids of its plan versions shown. One ReadLog per owner that is not one of the actor's
+    organisations (the read's rows counted in `row_count`, their ids in `target_ids`), in one bulk insert
+    plus one query for the consents: a page that shows thousands of results of hundreds of companies
+    writes one row per company, not per result.
 
     The reader's organisation is the one of the actor's organisations that holds an active consent from
     the owner (else its first membership). `purpose` is the purpose the reader stated (an export, a
     filter); None records the purposes of the active consents that give access (comma-separated values,
-    empty for the ministry, which reads without consent). `versions` should come with their plan,
-    location, submission and round loaded (the selectors of this module do that)."""
+    empty for the ministry, which reads without consent). `labels` (version id -> label) name the
+    versions in the log."""
     if channel not in CHANNELS:
         raise ValueError(f"unknown read channel {channel!r}")
     if not actor.is_authenticated:
         return []
     assert isinstance(actor, User)
-    unique = {v.pk: v for v in versions}
     mine = member_organisation_ids(actor)
-    read = [v for v in unique.values() if v.submission.organisation_id not in mine]
+    read = {owner: sorted(set(ids)) for owner, ids in reads.items() if owner not in mine and ids}
     if not read:
         return []
-    owners = {v.submission.organisation_id for v in read}
     granted: dict[int, dict[int, set[str]]] = {}
     for owner_id, grantee_id, consent_purpose in (
-        Consent.objects.filter(active_consent_q(), owner_id__in=owners, grantee_id__in=mine)
+        Consent.objects.filter(active_consent_q(), owner_id__in=list(read), grantee_id__in=mine)
         .values_list("owner_id", "grantee_id", "purpose")
         .order_by()
     ):
         granted.setdefault(owner_id, {}).setdefault(grantee_id, set()).add(consent_purpose)
     first_org = mine[0] if mine else None
     label = actor.get_full_name() or actor.get_username()
+    names = labels or {}
     logs = []
-    for version in read:
-        owner_id = version.submission.organisation_id
+    for owner_id, ids in sorted(read.items()):
         by_grantee = granted.get(owner_id, {})
         # the actor's organisation that holds a consent, in membership order
         reader_org = next((org for org in mine if org in by_grantee), first_org)
@@ -409,6 +429,7 @@ def log_plan_reads(
             stated = purpose
         else:
             stated = ",".join(sorted(by_grantee.get(reader_org, set()))) if reader_org is not None else ""
+        target_id = ",".join(str(i) for i in ids)
         logs.append(
             ReadLog(
                 actor=actor,
@@ -416,13 +437,39 @@ def log_plan_reads(
                 actor_organisation_id=reader_org,
                 owner_id=owner_id,
                 target_type=PLAN_VERSION_TARGET,
-                target_id=str(version.pk),
-                target_label=_version_label(version),
+                target_id=target_id if len(target_id) <= 80 else f"{ids[0]},…",
+                target_label=_versions_label([names[i] for i in ids if i in names], len(ids)),
                 purpose=stated[:200],
                 channel=channel,
+                row_count=len(ids),
+                target_ids=ids,
             )
         )
     return ReadLog.objects.bulk_create(logs)
+
+
+def log_plan_reads(
+    *, actor: Actor, versions: Iterable[PlanVersion], channel: str, purpose: str | None = None
+) -> list[ReadLog]:
+    """Log that `actor` read `versions`: one ReadLog per company (the submitting organisation) that is not
+    one of the actor's organisations, with the versions of that company it read (`log_reads_by_owner`).
+    `versions` should come with their plan, location, submission and round loaded (the selectors of this
+    module do that), for the labels."""
+    if not actor.is_authenticated:
+        if channel not in CHANNELS:
+            raise ValueError(f"unknown read channel {channel!r}")
+        return []
+    reads: dict[int, list[int]] = {}
+    labels: dict[int, str] = {}
+    mine = set(member_organisation_ids(actor))
+    for v in versions:
+        owner = v.submission.organisation_id
+        if owner in mine:
+            continue
+        reads.setdefault(owner, []).append(v.pk)
+        if v.pk not in labels:
+            labels[v.pk] = _version_label(v)
+    return log_reads_by_owner(actor=actor, reads=reads, channel=channel, purpose=purpose, labels=labels)
 
 
 @dataclass(frozen=True)
@@ -435,7 +482,8 @@ def read_log_list(*, actor: Actor, filters: ReadLogFilters | None = None) -> mod
     """The reads of confidential data the actor may see (its company's data; the ministry all), newest
     first."""
     f = filters or ReadLogFilters()
-    qs = visible_to(actor, ReadLog.objects.select_related("actor_organisation", "owner"))
+    # not the ids of every row read (a list shows the label and the count)
+    qs = visible_to(actor, ReadLog.objects.select_related("actor_organisation", "owner").defer("target_ids"))
     if f.channel:
         qs = qs.filter(channel=f.channel)
     if f.reader is not None:

@@ -19,8 +19,9 @@ from cluster6.authz.policies import (
     scope_review_locations,
     visible_to,
 )
+from cluster6.core.bbox import MAP_LIMIT, BBox
 
-from .constants import CLUSTER6, EMISSION_SOURCE_PRIORITY, Cluster, EmissionSource
+from .constants import CLUSTER6, EMISSION_SOURCE_PRIORITY, Cluster, EmissionSource, Sector
 from .models import EmissionRecord, ProductionLocation, Province, ScopeRule
 
 #: The year whose emissions the location list shows by default (the last year of the public EUTL data).
@@ -215,35 +216,65 @@ def location_can(*, actor: Actor, location: ProductionLocation, action: Action |
     return bool(policy_for(ProductionLocation).can(actor, location, Action(action)))
 
 
-def location_features(*, actor: Actor, filters: LocationFilters | None = None) -> dict[str, Any]:
-    """The visible, filtered locations with coordinates as a GeoJSON FeatureCollection of points."""
-    qs = (
-        location_list(actor=actor, filters=filters)
-        .filter(latitude__isnull=False, longitude__isnull=False)
-        .order_by("name", "pk")
-    )
+def location_features(
+    *,
+    actor: Actor,
+    filters: LocationFilters | None = None,
+    bbox: BBox | None = None,
+    limit: int = MAP_LIMIT,
+) -> dict[str, Any]:
+    """The visible, filtered locations with coordinates (within `bbox`, when given) as a GeoJSON
+    FeatureCollection of points: at most `limit` of them, the largest emitters first; `total` is how many
+    there are and `truncated` says when some were left out (the map then asks again by viewport). One
+    query over the columns the map shows."""
+    qs = location_list(actor=actor, filters=filters).filter(latitude__isnull=False, longitude__isnull=False)
+    if bbox is not None:
+        qs = qs.filter(bbox.q())
+    total = qs.order_by().count()
+    rows = qs.order_by(
+        F("emission_tco2e").desc(nulls_last=True), "name", "pk"
+    ).values_list(  # type: ignore[misc]
+        "pk",
+        "name",
+        "longitude",
+        "latitude",
+        "operator__name",
+        "sector",
+        "cluster",
+        "is_ets",
+        "in_lces_scope",
+        "province__name",
+        "emission_tco2e",
+    )[:limit]
+    sectors = dict(Sector.choices)
     features = [
         {
             "type": "Feature",
-            "id": loc.pk,
-            "geometry": {"type": "Point", "coordinates": [loc.longitude, loc.latitude]},
+            "id": pk,
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
             "properties": {
-                "id": loc.pk,
-                "name": loc.name,
-                "operator": loc.operator.name,
-                "sector": loc.sector,
-                "sector_label": str(loc.get_sector_display()),
-                "cluster": loc.cluster,
-                "cluster_label": str(Cluster(loc.cluster).label) if loc.cluster is not None else "",
-                "is_ets": loc.is_ets,
-                "in_lces_scope": loc.in_lces_scope,
-                "province": loc.province.name if loc.province else "",
-                "emission_tco2e": loc.emission_tco2e,  # type: ignore[attr-defined]
+                "id": pk,
+                "name": name,
+                "operator": operator,
+                "sector": sector,
+                "sector_label": str(sectors.get(sector, sector)),
+                "cluster": cluster,
+                "cluster_label": str(Cluster(cluster).label) if cluster is not None else "",
+                "is_ets": is_ets,
+                "in_lces_scope": in_lces,
+                "province": province or "",
+                "emission_tco2e": emission,
             },
         }
-        for loc in qs
+        for pk, name, lon, lat, operator, sector, cluster, is_ets, in_lces, province, emission in rows
     ]
-    return {"type": "FeatureCollection", "features": features}
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "total": total,
+        "truncated": total > len(features),
+        "limit": limit,
+    }
 
 
 def province_features(*, actor: Actor) -> dict[str, Any]:
@@ -283,6 +314,7 @@ LOCATION_RECORD_RELATIONS = (
     "grid_operator",
     "grid_service_area",
     "business_park",
+    "scope_rule",
 )
 
 

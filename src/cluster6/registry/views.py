@@ -21,6 +21,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
 from cluster6.authz.policies import Action
+from cluster6.core.bbox import limit_of, parse_bbox
 from cluster6.core.charts import figure_html
 from cluster6.infra.constants import CongestionColour
 from cluster6.infra.selectors import area_geometry
@@ -298,6 +299,7 @@ def _map_text(year: int | None) -> dict[str, Any]:
     return {
         "countOne": _("%s locatie op de kaart"),
         "countMany": _("%s locaties op de kaart"),
+        "truncated": _("(%s in totaal: zoom in om ze alle te zien)"),
         "sector": _("Sector"),
         "cluster": _("Cluster"),
         "province": _("Provincie"),
@@ -324,7 +326,14 @@ def _map_text(year: int | None) -> dict[str, Any]:
 def map_locations(request: HtmxHttpRequest) -> JsonResponse:
     """GeoJSON points of the visible locations, with the same filters as the list (query string)."""
     form = _filter_form(request, menus=False)
-    return JsonResponse(location_features(actor=request.user, filters=form.filters()))
+    return JsonResponse(
+        location_features(
+            actor=request.user,
+            filters=form.filters(),
+            bbox=parse_bbox(request.GET.get("bbox")),
+            limit=limit_of(request.GET.get("limit")),
+        )
+    )
 
 
 @login_required

@@ -9,6 +9,7 @@ from django import template
 from django.db import models
 from django.http import HttpRequest
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from cluster6.analysis.constants import FEASIBILITY_COLOURS, Feasibility, ProjectKind
 from cluster6.authz.policies import can_view_aggregates, own_company_ids
@@ -44,6 +45,14 @@ def year(value: Any) -> str:
     """A year without thousands separator; '–' when empty."""
     if value is None or value == "":
         return "–"
+    return str(value)
+
+
+@register.filter
+def year_or_after(value: Any, horizon: Any) -> str:
+    """A year of a range; empty: "na <horizon>" (not within the horizon)."""
+    if value is None or value == "":
+        return _("na %(y)s") % {"y": horizon} if horizon else "–"
     return str(value)
 
 

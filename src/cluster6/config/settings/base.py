@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "django_tasks_db",
     "cluster6.core",
     "cluster6.accounts",
     "cluster6.audit",
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "cluster6.infra",
     "cluster6.plans",
     "cluster6.analysis",
+    "cluster6.notifications",
     "cluster6.api",
     "cluster6.demo",
 ]
@@ -90,6 +92,18 @@ MIDDLEWARE = [
     # Last, as django-axes asks: turns a lockout flagged during authentication into the lockout answer.
     "axes.middleware.AxesMiddleware",
 ]
+
+#: Background tasks (Django's tasks framework) in the database: `cluster6 db_worker` runs them (`make run`
+#: starts one beside the web server; docs/runbook.md, "Background analysis"). The analysis is refreshed
+#: there when its inputs change (analysis/freshness.py). The test settings keep this backend: tests run
+#: the queue with `call_command("db_worker", batch=True)`.
+TASKS: dict[str, dict[str, Any]] = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+#: The platform's address, for links in e-mails sent by background tasks (no request to take it from).
+CLUSTER6_SITE_URL = env(
+    "CLUSTER6_SITE_URL",
+    help="Public address of the platform, for links in e-mails (default http://127.0.0.1:8000).",
+    default="http://127.0.0.1:8000",
+)
 
 ROOT_URLCONF = "cluster6.config.urls"
 WSGI_APPLICATION = "cluster6.config.wsgi.application"

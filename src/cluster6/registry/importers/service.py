@@ -18,6 +18,7 @@ from cluster6.audit.models import ImportRun
 from cluster6.audit.services import audit_record
 from cluster6.authz.policies import Actor, can_import
 from cluster6.core.importing import ImportReport, ImportStatus, InputFile, execute
+from cluster6.core.signals import inputs_changed_on_commit
 from cluster6.infra.importers.carriers import CarrierImporter
 from cluster6.infra.importers.grid import GridImporter
 
@@ -76,6 +77,7 @@ def import_files(
     def write(_report: ImportReport) -> None:
         if plan is not None:
             importer.write(plan)
+            inputs_changed_on_commit(reason=f"import.{kind}")  # dropped with a dry run's rollback
 
     def record(finished: ImportReport) -> None:
         _record(finished, actor=actor)

@@ -135,8 +135,25 @@
         done();
       });
 
-    getJSON(cfg.locationsUrl)
-      .then(function (data) {
+    var viewport = false;
+
+    function loadLocations(url, first) {
+      return getJSON(url).then(function (data) {
+        if (layers.locations) map.removeLayer(layers.locations);
+        showLocations(data, first);
+        // at most a fixed number of points come back: then fetch by viewport after each move or zoom
+        if (first && data.truncated && !viewport && M.byViewport) {
+          viewport = true;
+          M.byViewport(map, cfg.locationsUrl, function (u) {
+            loadLocations(u, false).catch(function () {
+              status.textContent = text.loadError;
+            });
+          });
+        }
+      });
+    }
+
+    function showLocations(data, first) {
         counts = {};
         data.features.forEach(function (f) {
           counts[f.properties["class"]] = (counts[f.properties["class"]] || 0) + 1;
@@ -163,12 +180,17 @@
         }).addTo(map);
         var n = data.features.length;
         status.textContent = n
-          ? (n === 1 ? text.countOne : text.countMany).replace("%s", fmt(n))
+          ? (n === 1 ? text.countOne : text.countMany).replace("%s", fmt(n)) +
+            (M.truncatedText ? M.truncatedText(text, data) : "")
           : text.noLocations;
-        if (n > 0) map.fitBounds(layers.locations.getBounds(), { padding: [40, 40], maxZoom: 10, animate: false });
+        if (first && n > 0 && !data.truncated) {
+          map.fitBounds(layers.locations.getBounds(), { padding: [40, 40], maxZoom: 10, animate: false });
+        }
         renderLegend();
-        done();
-      })
+        if (first) done();
+    }
+
+    loadLocations(cfg.locationsUrl, true)
       .catch(function () {
         status.textContent = text.loadError;
         done();

@@ -38,6 +38,27 @@
     );
   }
 
+  // Maps fetch their points by viewport: a response holds at most a fixed number of points and says so
+  // (`truncated`); then the map asks again for the area it shows (`bbox`) after each move or zoom.
+  function withBBox(url, map) {
+    return url + (url.indexOf("?") >= 0 ? "&" : "?") + "bbox=" + encodeURIComponent(map.getBounds().toBBoxString());
+  }
+
+  function byViewport(map, url, load) {
+    var timer = null;
+    map.on("moveend", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        load(withBBox(url, map));
+      }, 250);
+    });
+  }
+
+  function truncatedText(text, data) {
+    if (!data.truncated) return "";
+    return " " + (text.truncated || "(%s)").replace("%s", fmt(data.total));
+  }
+
   function newMap(el, options) {
     var opts = options || {};
     var map = L.map(el, { zoomSnap: 0.25, minZoom: 6, maxZoom: opts.maxZoom || 16, attributionControl: true });
@@ -286,8 +307,26 @@
       })
       .catch(function () {});
 
-    getJSON(cfg.locationsUrl)
-      .then(function (data) {
+    var viewport = false;
+
+    function loadLocations(url, first) {
+      return getJSON(url).then(function (data) {
+        var visible = !layers.locations || map.hasLayer(layers.locations);
+        if (layers.locations) map.removeLayer(layers.locations);
+        showLocations(data, first);
+        if (!visible) map.removeLayer(layers.locations);
+        if (first && data.truncated && !viewport) {
+          viewport = true;
+          byViewport(map, cfg.locationsUrl, function (u) {
+            loadLocations(u, false).catch(function () {
+              status.textContent = text.loadError;
+            });
+          });
+        }
+      });
+    }
+
+    function showLocations(data, first) {
         locations = data;
         data.features.sort(function (a, b) {
           return (b.properties.emission_tco2e || 0) - (a.properties.emission_tco2e || 0);
@@ -302,11 +341,16 @@
           },
         }).addTo(map);
         var n = data.features.length;
-        status.textContent = (n === 1 ? text.countOne : text.countMany).replace("%s", fmt(n));
-        if (n > 0) map.fitBounds(layers.locations.getBounds(), { padding: [48, 48], maxZoom: 10, animate: false });
+        status.textContent =
+          (n === 1 ? text.countOne : text.countMany).replace("%s", fmt(n)) + truncatedText(text, data);
+        if (first && n > 0 && !data.truncated) {
+          map.fitBounds(layers.locations.getBounds(), { padding: [48, 48], maxZoom: 10, animate: false });
+        }
         renderLegend();
         el.dataset.ready = "true";
-      })
+    }
+
+    loadLocations(cfg.locationsUrl, true)
       .catch(function () {
         status.textContent = text.loadError;
       });
@@ -331,6 +375,9 @@
     fmt: fmt,
     esc: esc,
     getJSON: getJSON,
+    withBBox: withBBox,
+    byViewport: byViewport,
+    truncatedText: truncatedText,
     newMap: newMap,
     provinceLayer: provinceLayer,
   };
