@@ -28,11 +28,9 @@ takes about 4 minutes on the 2-core development machine; `--scales 1` is the qui
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -42,6 +40,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
+
+from support.postgres import Postgres  # bench/support/postgres.py
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI = [sys.executable, "-m", "cluster6"]
@@ -84,49 +84,6 @@ def run_child(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
 
 
 LAST_CPU_S = [0.0]
-
-
-class Postgres:
-    """A throw-away PostgreSQL server (as scripts/with-postgres.sh), stopped and removed by stop()."""
-
-    def __init__(self) -> None:
-        bins = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: p.parent.parent.name)
-        if not bins:
-            raise FileNotFoundError("initdb")
-        self.bin = bins[-1].parent
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = int(sock.getsockname()[1])
-        self.dir = Path(tempfile.mkdtemp(prefix="cluster6-benchanalyse-"))
-        self.dir.chmod(0o755)
-        self.root = os.geteuid() == 0
-        if self.root:
-            shutil.chown(self.dir, "postgres")
-        self.user = "postgres" if self.root else os.environ.get("USER", "postgres")
-
-    def _run(self, *args: str) -> None:
-        cmd = [str(self.bin / args[0]), *args[1:]]
-        if self.root:
-            cmd = ["runuser", "-u", "postgres", "--", *cmd]
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
-
-    def start(self) -> str:
-        """Start the server; the URL of its (empty) database `cluster6`."""
-        self._run("initdb", "-D", f"{self.dir}/data", "-U", self.user, "-A", "trust", "-E", "UTF8")
-        opts = (
-            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off"
-        )
-        self._run(
-            "pg_ctl", "-D", f"{self.dir}/data", "-w", "-l", f"{self.dir}/server.log", "-o", opts, "start"
-        )
-        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", self.user, "cluster6")
-        return f"postgres://{self.user}@127.0.0.1:{self.port}/cluster6"
-
-    def stop(self) -> None:
-        with contextlib.suppress(subprocess.CalledProcessError, FileNotFoundError):
-            self._run("pg_ctl", "-D", f"{self.dir}/data", "-m", "fast", "stop")
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def is_postgres(url: str | None) -> bool:
@@ -269,8 +226,9 @@ def main(argv: list[str] | None = None) -> int:
     own_server: Postgres | None = None
     if not args.sqlite and not is_postgres(server) and not args.database_url:
         try:
-            own_server = Postgres()
-            server = own_server.start()
+            own_server = Postgres(prefix="cluster6-benchanalyse-")
+            own_server.start()
+            server = own_server.create("cluster6")
         except (FileNotFoundError, subprocess.CalledProcessError) as exc:
             print(f"PostgreSQL could not be started ({exc}): using SQLite", file=sys.stderr)
             if own_server is not None:

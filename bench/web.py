@@ -34,7 +34,6 @@ Without PostgreSQL (no /usr/lib/postgresql/*/bin/initdb) it says so and skips (e
 from __future__ import annotations
 
 import argparse
-import contextlib
 import http.client
 import json
 import os
@@ -42,7 +41,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -53,6 +51,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
+
+from support.postgres import Postgres, free_port  # bench/support/postgres.py
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -117,55 +117,7 @@ def log(msg: str) -> None:
     print(msg, flush=True)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 # ------------------------------------------------------------------------------------------ postgres
-
-
-class Postgres:
-    """A throw-away PostgreSQL cluster (as scripts/with-postgres.sh), stopped and removed by stop()."""
-
-    def __init__(self) -> None:
-        bins = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: p.parent.parent.name)
-        if not bins:
-            raise FileNotFoundError("initdb")
-        self.bin = bins[-1].parent
-        self.port = free_port()
-        self.dir = Path(tempfile.mkdtemp(prefix="cluster6-benchweb-"))
-        self.dir.chmod(0o755)
-        self.root = os.geteuid() == 0
-        if self.root:
-            shutil.chown(self.dir, "postgres")
-        self.user = "postgres" if self.root else os.environ.get("USER", "postgres")
-
-    def _run(self, *args: str) -> None:
-        cmd = [str(self.bin / args[0]), *args[1:]]
-        if self.root:
-            cmd = ["runuser", "-u", "postgres", "--", *cmd]
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
-
-    def start(self) -> None:
-        self._run("initdb", "-D", f"{self.dir}/data", "-U", self.user, "-A", "trust", "-E", "UTF8")
-        opts = (
-            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
-        )
-        self._run(
-            "pg_ctl", "-D", f"{self.dir}/data", "-w", "-l", f"{self.dir}/server.log", "-o", opts, "start"
-        )
-
-    def create(self, name: str) -> str:
-        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", self.user, name)
-        return f"postgres://{self.user}@127.0.0.1:{self.port}/{name}"
-
-    def stop(self) -> None:
-        with contextlib.suppress(subprocess.CalledProcessError, FileNotFoundError):
-            self._run("pg_ctl", "-D", f"{self.dir}/data", "-m", "fast", "stop")
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def load_demo(url: str, scale: int) -> None:
@@ -809,7 +761,7 @@ def main() -> int:
     if args.database_url:
         return 0 if bench_scale(args.database_url, scales[0], args) else 1
     try:
-        pg = Postgres()
+        pg = Postgres(prefix="cluster6-benchweb-")
     except FileNotFoundError:
         log("bench/web.py: SKIPPED: PostgreSQL is not installed (apt-get install postgresql).")
         return 0

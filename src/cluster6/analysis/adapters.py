@@ -24,6 +24,7 @@ import numpy.typing as npt
 from cluster6 import engine as eng
 from cluster6.engine import io as engine_io
 from cluster6.engine.grid import congestion_end_project_id
+from cluster6.engine.model import PLAN_COLUMNS as ENGINE_PLAN_COLUMNS
 from cluster6.engine.unlock import unlock_ranking_with_contributions
 from cluster6.infra.constants import Carrier, Certainty, OperatorType, SupplyMode
 from cluster6.infra.models import CarrierRollout, GridProject, GridServiceArea, NetworkPoint
@@ -473,13 +474,25 @@ _HYDROGEN, _CO2, _GREEN_GAS, _HEAT = (
 )
 
 
-def engine_plan_of_row(row: tuple[Any, ...], grid: _Grid) -> tuple[eng.Plan, bool]:
-    """As engine_plan, from a tuple of PLAN_COLUMNS."""
+#: The engine Plan fields that `_plan_values` gives, in its order: the engine's plan columns less the two
+#: the adapter never sets (a plan's TenneT region follows from its area; case status is not read here), which
+#: take their defaults in a PlanTable.
+PLAN_FIELDS = tuple(c for c in ENGINE_PLAN_COLUMNS if c not in ("tennet_region_id", "in_case"))
+_PRIORITY_OF = {int(p): p for p in eng.Priority}
+
+
+def _plan_values(
+    row: tuple[Any, ...], tennet_parent: Mapping[str, str]
+) -> tuple[tuple[Any, ...], list[tuple[eng.Carrier, float]], bool, PlanRef]:
+    """One row of PLAN_COLUMNS as the engine reads it: the values of PLAN_FIELDS, the carriers needed with
+    their amounts (none for a plan already in operation), whether a grid need could not be placed in an
+    area, and the plan's references. The one place that turns a stored plan version into an engine plan
+    (`engine_plan_of_row` and `plan_table` both use it)."""
     (
         plan_id,
-        _version_id,
+        version_id,
         location_id,
-        _organisation_id,
+        organisation_id,
         needs_hydrogen,
         hydrogen_t,
         needs_co2,
@@ -505,48 +518,51 @@ def engine_plan_of_row(row: tuple[Any, ...], grid: _Grid) -> tuple[eng.Plan, boo
         lon,
         lat,
     ) = row
-    needs: dict[eng.Carrier, float] = {}
-    if needs_hydrogen:
-        needs[_HYDROGEN] = float(hydrogen_t)
-    if needs_co2:
-        needs[_CO2] = float(co2_transport_t)
-    if needs_green_gas:
-        needs[_GREEN_GAS] = float(green_gas_m3)
-    if needs_heat:
-        needs[_HEAT] = float(heat_delta_gwh)
     operating = status == PlanStatus.OPERATING
-    wants_grid = grid_need != GridNeed.NONE and extra_capacity_mw > 0 and not operating
+    needs: list[tuple[eng.Carrier, float]] = []
+    if not operating:
+        for wanted, key, amount in (
+            (needs_hydrogen, _HYDROGEN, hydrogen_t),
+            (needs_co2, _CO2, co2_transport_t),
+            (needs_green_gas, _GREEN_GAS, green_gas_m3),
+            (needs_heat, _HEAT, heat_delta_gwh),
+        ):
+            if wanted:
+                needs.append((key, float(amount)))
     area_id: str | None = None
     unplaced = False
-    if wants_grid:
+    if grid_need != GridNeed.NONE and extra_capacity_mw > 0 and not operating:
         if area_code is None:
             unplaced = True
         else:
             area_id = area_code
-            if voltage_level in TENNET_VOLTAGES and area_code in grid.tennet_parent:
-                area_id = grid.tennet_parent[area_code]
-    return (
-        eng.Plan(
-            id=str(plan_id),
-            location_id=str(location_id),
-            province=province if province is not None else "onbekend",
-            sector=sector,
-            route=route,
-            planned_year=int(in_operation_year),
-            co2_reduction_t=float(co2_reduction_t),
-            grid_operator=operator if operator is not None else "onbekend",
-            grid_area_id=area_id,
-            grid_mw=float(extra_capacity_mw) if area_id else 0.0,
-            request_date=request_date,
-            priority=eng.Priority(int(priority_class)),
-            accepts_flexible=bool(accepts_flexible),
-            needs={} if operating else needs,
-            lon=lon,
-            lat=lat,
-            status=eng.PlanStatus.CANCELLED if status == PlanStatus.CANCELLED else eng.PlanStatus.ACTIVE,
-        ),
-        unplaced,
+            if voltage_level in TENNET_VOLTAGES and area_code in tennet_parent:
+                area_id = tennet_parent[area_code]
+    values = (
+        str(plan_id),
+        str(location_id),
+        province if province is not None else "onbekend",
+        sector,
+        route,
+        int(in_operation_year),
+        float(co2_reduction_t),
+        operator if operator is not None else "onbekend",
+        area_id,
+        float(extra_capacity_mw) if area_id else 0.0,
+        request_date,
+        _PRIORITY_OF[int(priority_class)],
+        bool(accepts_flexible),
+        lon,
+        lat,
+        eng.PlanStatus.CANCELLED if status == PlanStatus.CANCELLED else eng.PlanStatus.ACTIVE,
     )
+    return values, needs, unplaced, PlanRef(plan_id, version_id, location_id, organisation_id)
+
+
+def engine_plan_of_row(row: tuple[Any, ...], grid: _Grid) -> tuple[eng.Plan, bool]:
+    """As engine_plan, from a tuple of PLAN_COLUMNS."""
+    values, needs, unplaced, _ref = _plan_values(row, grid.tennet_parent)
+    return eng.Plan(**dict(zip(PLAN_FIELDS, values, strict=True)), needs=dict(needs)), unplaced
 
 
 def plan_table(rows: Iterable[tuple[Any, ...]], grid: _Grid) -> tuple[eng.PlanTable, dict[str, PlanRef], int]:
@@ -554,123 +570,27 @@ def plan_table(rows: Iterable[tuple[Any, ...]], grid: _Grid) -> tuple[eng.PlanTa
     at national scale making 55,000 frozen dataclasses was a large part of reading the inputs), with the
     PlanRef of every plan and the number of plans whose grid need could not be placed in an area. The
     table holds the same plans as `engine_plan_of_row` of every row (tests/analysis/test_store_results.py)."""
-    names = (
-        "id",
-        "location_id",
-        "province",
-        "sector",
-        "route",
-        "planned_year",
-        "co2_reduction_t",
-        "grid_operator",
-        "grid_area_id",
-        "grid_mw",
-        "request_date",
-        "priority",
-        "accepts_flexible",
-        "lon",
-        "lat",
-        "status",
-    )
-    cols: dict[str, list[Any]] = {name: [] for name in names}
-    (
-        ids,
-        locations,
-        provinces,
-        sectors,
-        routes,
-        years,
-        co2s,
-        operators,
-        areas,
-        mws,
-        dates,
-        priorities,
-        flexibles,
-        lons,
-        lats,
-        statuses,
-    ) = (cols[name].append for name in names)
+    columns: list[list[Any]] = [[] for _ in PLAN_FIELDS]
+    appends = [c.append for c in columns]
     need_plan: list[int] = []
     need_key: list[eng.Carrier] = []
     need_value: list[float] = []
     refs: dict[str, PlanRef] = {}
     unplaced = 0
-    priority_of = {int(p): p for p in eng.Priority}
     tennet_parent = grid.tennet_parent
-    operating_status, cancelled_status, no_grid = PlanStatus.OPERATING, PlanStatus.CANCELLED, GridNeed.NONE
-    active, cancelled = eng.PlanStatus.ACTIVE, eng.PlanStatus.CANCELLED
     for j, row in enumerate(rows):
-        (
-            plan_id,
-            version_id,
-            location_id,
-            organisation_id,
-            needs_hydrogen,
-            hydrogen_t,
-            needs_co2,
-            co2_transport_t,
-            needs_green_gas,
-            green_gas_m3,
-            needs_heat,
-            heat_delta_gwh,
-            status,
-            grid_need,
-            extra_capacity_mw,
-            voltage_level,
-            area_code,
-            province,
-            sector,
-            route,
-            in_operation_year,
-            co2_reduction_t,
-            operator,
-            request_date,
-            priority_class,
-            accepts_flexible,
-            lon,
-            lat,
-        ) = row
-        operating = status == operating_status
-        if not operating:
-            for wanted, key, amount in (
-                (needs_hydrogen, _HYDROGEN, hydrogen_t),
-                (needs_co2, _CO2, co2_transport_t),
-                (needs_green_gas, _GREEN_GAS, green_gas_m3),
-                (needs_heat, _HEAT, heat_delta_gwh),
-            ):
-                if wanted:
-                    need_plan.append(j)
-                    need_key.append(key)
-                    need_value.append(float(amount))
-        area_id: str | None = None
-        if grid_need != no_grid and extra_capacity_mw > 0 and not operating:
-            if area_code is None:
-                unplaced += 1
-            else:
-                area_id = area_code
-                if voltage_level in TENNET_VOLTAGES and area_code in tennet_parent:
-                    area_id = tennet_parent[area_code]
-        pid = str(plan_id)
-        ids(pid)
-        locations(str(location_id))
-        provinces(province if province is not None else "onbekend")
-        sectors(sector)
-        routes(route)
-        years(int(in_operation_year))
-        co2s(float(co2_reduction_t))
-        operators(operator if operator is not None else "onbekend")
-        areas(area_id)
-        mws(float(extra_capacity_mw) if area_id else 0.0)
-        dates(request_date)
-        priorities(priority_of[int(priority_class)])
-        flexibles(bool(accepts_flexible))
-        lons(lon)
-        lats(lat)
-        statuses(cancelled if status == cancelled_status else active)
-        refs[pid] = PlanRef(plan_id, version_id, location_id, organisation_id)
-    needs = eng.PlanEntries(tuple(need_plan), tuple(need_key), tuple(need_value))
-    return eng.PlanTable.of(cols, needs=needs), refs, unplaced
+        values, needs, lost, ref = _plan_values(row, tennet_parent)
+        for append, value in zip(appends, values, strict=True):
+            append(value)
+        for key, amount in needs:
+            need_plan.append(j)
+            need_key.append(key)
+            need_value.append(amount)
+        unplaced += lost
+        refs[values[0]] = ref
+    cols = dict(zip(PLAN_FIELDS, columns, strict=True))
+    needs_entries = eng.PlanEntries(tuple(need_plan), tuple(need_key), tuple(need_value))
+    return eng.PlanTable.of(cols, needs=needs_entries), refs, unplaced
 
 
 def _other_requests(plans: Sequence[eng.Plan], grid: _Grid) -> eng.QueueTable:
