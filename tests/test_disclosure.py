@@ -232,3 +232,31 @@ def test_the_ranking_contributions_add_up_to_each_projects_figures(world, years_
         assert round(sum(g for g, _u, _e in per_plan.values()) - e.co2_gained_t) in (-1, 0, 1)
         assert sum(u for _g, u, _e in per_plan.values()) == e.plans_unlocked
         assert sum(x for _g, _u, x in per_plan.values()) == e.plans_earlier
+
+
+def test_the_count_of_unknown_years_is_blanked_with_its_group():
+    # given a run whose grid-operator row rests on two companies, one plan of which has an unknown year
+    from cluster6.analysis.disclosure import disclosed_aggregates
+
+    def row(key: str, companies: dict[str, list[float]], n_unknown: int) -> dict[str, object]:
+        return {"key": key, "n_plans": 3, "n_cannot": 2, "n_unknown": n_unknown, "companies": companies}
+
+    big = {c: [1.0, 1.0, 100.0, 0.0] for c in "abcdef"}
+    aggregates = {
+        "total": row("totaal", big, 1),
+        "by": {
+            "grid_operator": [
+                row("Klein", {"a": [1.0, 1.0, 100.0, 0.0], "b": [1.0, 1.0, 100.0, 0.0]}, 1),
+                row("Klein 2", {"c": [1.0, 1.0, 100.0, 0.0], "d": [1.0, 1.0, 100.0, 0.0]}, 0),
+                row("Groot", {c: [1.0, 1.0, 100.0, 0.0] for c in "abcdef"}, 0),
+            ]
+        },
+    }
+    # when an outsider sees it
+    shown = disclosed_aggregates(aggregates, known=frozenset())
+    rows = {r["key"]: r for r in shown["by"]["grid_operator"]}
+    # then the count of unknown years is blanked wherever the group is, and kept where it passes
+    assert rows["Klein"]["suppression"]
+    assert rows["Klein"]["n_unknown"] is None
+    assert rows["Klein 2"]["n_unknown"] is None
+    assert shown["total"]["n_unknown"] == 1
